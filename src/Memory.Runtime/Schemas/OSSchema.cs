@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Memory.Internal;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// The C heap. The only place in the project that calls the platform allocator directly; every other
+/// schema draws its pages from here.
+/// </summary>
+/// <remarks>
+/// Each block carries a small header just below the pointer it returns, holding the requested size and
+/// the distance back to the C heap's own block. That keeps <see cref="AllocationSize"/> exact and
+/// portable (no <c>malloc_usable_size</c>/<c>_msize</c> differences between platforms), lets every block
+/// be released with one <c>free</c> whatever its alignment (Windows cannot mix <c>_aligned_malloc</c> and
+/// <c>free</c>), and lets <see cref="ReAllocate"/> use <c>realloc</c> for the common, naturally aligned case.
+/// The schema keeps no counts of its own: the C heap is untracked, as in O3DE; the allocator's
+/// tracking counts what goes through it.
+/// </remarks>
+public struct OSSchema : IAllocationSchema
+{
+    /// <summary>The alignment the C heap guarantees: 16 bytes on 64-bit platforms, 8 on 32-bit.</summary>
+    public static readonly nint MallocAlignment = 2 * IntPtr.Size;
+
+    // Two pointer-sized words below the user block: [offset to the C heap block][requested size].
+    private static nint HeaderSize => 2 * IntPtr.Size;
+
+    /// <inheritdoc/>
+    public static bool IsThreadSafe => true;
+
+    /// <inheritdoc/>
+    public readonly long NumAllocatedBytes => 0;
+
+    /// <inheritdoc/>
+    public readonly long ReservedBytes => 0;
+
+    /// <inheritdoc/>
+    public readonly long Capacity => long.MaxValue;
+
+    /// <inheritdoc/>
+    public readonly nint Allocate(nint size, nint alignment) => AllocateBlock(size, alignment);
+
+    /// <inheritdoc/>
+    public readonly void DeAllocate(nint pointer, nint size, nint alignment) => FreeBlock(pointer);
+
+    /// <inheritdoc/>
+    public readonly unsafe nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
+    {
+        nint offset = *(nint*)(pointer - 2 * IntPtr.Size);
+        if (offset == HeaderSize && newAlignment <= MallocAlignment && newSize <= nint.MaxValue - HeaderSize)
+        {
+            // Naturally aligned before and after: the C heap can grow or shrink it in place.
+            void* grown = NativeMemory.Realloc((void*)(pointer - HeaderSize), (nuint)(newSize + HeaderSize));
+            if (grown == null)
+                return 0;
+            nint user = (nint)grown + HeaderSize;
+            *(nint*)(user - IntPtr.Size) = newSize;
+            return user;
+        }
+
+        nint moved = AllocateBlock(newSize, newAlignment);
+        if (moved == 0)
+            return 0;
+        nint oldSize = *(nint*)(pointer - IntPtr.Size);
+        Buffer.MemoryCopy((void*)pointer, (void*)moved, newSize, Math.Min(oldSize, newSize));
+        FreeBlock(pointer);
+        return moved;
+    }
+
+    /// <inheritdoc/>
+    public readonly unsafe nint AllocationSize(nint pointer) => *(nint*)(pointer - IntPtr.Size);
+
+    /// <inheritdoc/>
+    public readonly void GarbageCollect()
+    {
+        // The C heap trims itself; there is nothing cached here.
+    }
+
+    /// <summary>Allocates straight from the C heap; used by schemas for their pages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe nint AllocateBlock(nint size, nint alignment)
+    {
+        // Over-allocate by the header, plus the slack needed to reach an alignment the C heap does not give.
+        nint slack = alignment > MallocAlignment ? alignment - MallocAlignment : 0;
+        if ((nuint)size > (nuint)(nint.MaxValue - HeaderSize - slack))
+            return 0;
+
+        void* raw = NativeMemory.Alloc((nuint)(size + HeaderSize + slack));
+        if (raw == null)
+            return 0;
+
+        nint user = slack == 0 ? (nint)raw + HeaderSize : AlignmentMath.AlignUp((nint)raw + HeaderSize, alignment);
+        *(nint*)(user - 2 * IntPtr.Size) = user - (nint)raw;
+        *(nint*)(user - IntPtr.Size) = size;
+        return user;
+    }
+
+    /// <summary>Returns a block from <see cref="AllocateBlock"/> to the C heap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void FreeBlock(nint pointer)
+    {
+        nint offset = *(nint*)(pointer - 2 * IntPtr.Size);
+        NativeMemory.Free((void*)(pointer - offset));
+    }
+}
