@@ -197,6 +197,5 @@ public sealed class AllocatorBufferWriter : IBufferWriter<byte>, IDisposable
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowDisposed() => throw new ObjectDisposedException(GetType().Name, ContainerChecks.DisposedMessage);
 }

@@ -168,7 +168,6 @@ public sealed class NativeArray<T> : IEnumerable<T>, IDisposable
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadIndex(int index)
     {
         if (_disposed)
@@ -177,7 +176,6 @@ public sealed class NativeArray<T> : IEnumerable<T>, IDisposable
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowDisposed() => throw new ObjectDisposedException(GetType().Name, ContainerChecks.DisposedMessage);
 
     /// <summary>Enumerates the elements by reference.</summary>

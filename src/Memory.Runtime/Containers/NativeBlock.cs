@@ -103,7 +103,6 @@ internal struct NativeBlock<T>
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly void ThrowOutOfMemory(nint bytes)
         => throw new OutOfMemoryException(
             $"{Allocator.Name} could not provide {bytes} bytes for {bytes / Unsafe.SizeOf<T>()} elements of {typeof(T).Name}.");

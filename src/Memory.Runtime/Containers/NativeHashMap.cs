@@ -379,7 +379,6 @@ public sealed class NativeHashMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey,
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowDisposed() => throw new ObjectDisposedException(GetType().Name, ContainerChecks.DisposedMessage);
 
     private enum InsertBehavior

@@ -298,8 +298,10 @@ public sealed class NativeList<T> : IEnumerable<T>, IDisposable
             ThrowDisposed();
     }
 
+    // Throw helpers carry no [MethodImpl(NoInlining)]: left alone, the JIT sees a method that only throws,
+    // keeps it out of line and knows the call never returns, so it can hoist the list's fields out of
+    // indexing loops. NoInlining hides that and costs List<T>-level indexing speed.
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadIndex(int index)
     {
         ThrowIfDisposed();
@@ -307,7 +309,6 @@ public sealed class NativeList<T> : IEnumerable<T>, IDisposable
     }
 
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowDisposed() => throw new ObjectDisposedException(GetType().Name, ContainerChecks.DisposedMessage);
 
     /// <summary>Enumerates the elements by reference.</summary>
