@@ -192,7 +192,17 @@ public sealed class NativeArray<T> : IEnumerable<T>, IDisposable
         }
 
         /// <summary>A reference to the current element.</summary>
-        public readonly ref T Current => ref _array._block.ElementAt(_index);
+        /// <exception cref="InvalidOperationException">Before the first or after the last <see cref="MoveNext"/>.</exception>
+        public readonly ref T Current
+        {
+            get
+            {
+                // Outside the elements the reference would point at the allocator's own bytes.
+                if ((uint)_index >= (uint)_array._length)
+                    ThrowNoCurrent();
+                return ref _array._block.ElementAt(_index);
+            }
+        }
 
         readonly T IEnumerator<T>.Current => Current;
 
@@ -214,5 +224,9 @@ public sealed class NativeArray<T> : IEnumerable<T>, IDisposable
         public readonly void Dispose()
         {
         }
+
+        [DoesNotReturn]
+        private static void ThrowNoCurrent()
+            => throw new InvalidOperationException("The enumerator is not on an element: call MoveNext first, and only while it returns true.");
     }
 }

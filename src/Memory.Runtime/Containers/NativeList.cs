@@ -331,7 +331,17 @@ public sealed class NativeList<T> : IEnumerable<T>, IDisposable
         }
 
         /// <summary>A reference to the current element.</summary>
-        public readonly ref T Current => ref _list._block.ElementAt(_index);
+        /// <exception cref="InvalidOperationException">Before the first or after the last <see cref="MoveNext"/>.</exception>
+        public readonly ref T Current
+        {
+            get
+            {
+                // Outside the elements the reference would point at the allocator's own bytes.
+                if ((uint)_index >= (uint)_list._count)
+                    ThrowNoCurrent();
+                return ref _list._block.ElementAt(_index);
+            }
+        }
 
         readonly T IEnumerator<T>.Current => Current;
 
@@ -354,6 +364,10 @@ public sealed class NativeList<T> : IEnumerable<T>, IDisposable
         public readonly void Dispose()
         {
         }
+
+        [DoesNotReturn]
+        private static void ThrowNoCurrent()
+            => throw new InvalidOperationException("The enumerator is not on an element: call MoveNext first, and only while it returns true.");
 
         [DoesNotReturn]
         private readonly void ThrowChanged()

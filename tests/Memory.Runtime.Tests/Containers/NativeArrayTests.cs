@@ -54,6 +54,20 @@ public sealed class NativeArrayTests
     }
 
     [Fact]
+    public void The_enumerator_has_no_current_element_outside_the_array()
+    {
+        using var allocator = new ContainerTestAllocator();
+        using var array = new NativeArray<int>([7], allocator);
+        var enumerator = array.GetEnumerator();
+
+        Assert.Throws<InvalidOperationException>(() => enumerator.Current);
+        Assert.True(enumerator.MoveNext());
+        Assert.Equal(7, enumerator.Current);
+        Assert.False(enumerator.MoveNext());
+        Assert.Throws<InvalidOperationException>(() => enumerator.Current);
+    }
+
+    [Fact]
     public void CopyFrom_fills_the_start()
     {
         using var allocator = new ContainerTestAllocator();

@@ -203,6 +203,21 @@ public sealed class NativeListTests
     }
 
     [Fact]
+    public void The_enumerator_has_no_current_element_outside_the_list()
+    {
+        using var allocator = new ContainerTestAllocator();
+        using var list = new NativeList<int>(allocator: allocator);
+        list.Add(1);
+        var enumerator = list.GetEnumerator();
+
+        Assert.Throws<InvalidOperationException>(() => enumerator.Current);
+        Assert.True(enumerator.MoveNext());
+        Assert.Equal(1, enumerator.Current);
+        Assert.False(enumerator.MoveNext());
+        Assert.Throws<InvalidOperationException>(() => enumerator.Current);
+    }
+
+    [Fact]
     public void Changing_the_list_during_enumeration_throws()
     {
         using var allocator = new ContainerTestAllocator();
