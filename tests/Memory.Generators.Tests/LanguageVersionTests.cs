@@ -45,6 +45,13 @@ public sealed class LanguageVersionTests
     }
 
     [Fact]
+    public void An_undocumented_public_member_is_a_problem_so_the_documentation_check_is_live()
+    {
+        var compilation = TestCompilation.Create(["public static class Undocumented { public static void Member() { } }"]);
+        Assert.Contains(TestCompilation.Problems(compilation), d => d.Id == "CS1591");
+    }
+
+    [Fact]
     public void A_type_cannot_implement_static_abstract_members_at_CSharp_10()
     {
         // Why C# 10 output leaves out ITypeInfo and IAllocatorType: the compiler refuses the implementation.
