@@ -27,9 +27,7 @@ internal static class ParameterParser
         };
 
         return new ParameterModel(
-            parameter.ToDisplayString(new SymbolDisplayFormat(
-                parameterOptions: SymbolDisplayParameterOptions.IncludeName,
-                miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers)),
+            TypeDeclarationParser.Escape(parameter.Name),
             type.ToDisplayString(SymbolFormats.FullyQualified),
             modifiers,
             argument,

@@ -15,15 +15,4 @@ internal static class SymbolFormats
     public static readonly SymbolDisplayFormat Display = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
-
-    /// <summary>The type's own name and type parameters (with variance), as a partial declaration repeats it.</summary>
-    public static readonly SymbolDisplayFormat Declaration = new(
-        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
-        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters | SymbolDisplayGenericsOptions.IncludeVariance,
-        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
-
-    /// <summary>A namespace as written in a <c>namespace</c> declaration.</summary>
-    public static readonly SymbolDisplayFormat Namespace = new(
-        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
-        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using Memory.Generators.Model;
@@ -21,27 +22,65 @@ internal static class TypeDeclarationParser
         if (keyword is null || !IsPartialEverywhere(type, cancellationToken))
             return null;
 
+        // Names are assembled from the symbols' parts rather than with ToDisplayString, which is the costliest
+        // call on this path and runs for every attributed type on every compilation change.
         var parents = new List<ParentTypeModel>();
+        var codeName = new StringBuilder(Level(type, forCode: true));
+        var displayName = new StringBuilder(Level(type, forCode: false));
         for (INamedTypeSymbol? parent = type.ContainingType; parent is not null; parent = parent.ContainingType)
         {
             string? parentKeyword = Keyword(parent);
             if (parentKeyword is null || !IsPartialEverywhere(parent, cancellationToken))
                 return null;
-            parents.Insert(0, new ParentTypeModel(parentKeyword, parent.ToDisplayString(SymbolFormats.Declaration)));
+            parents.Insert(0, new ParentTypeModel(parentKeyword, Declaration(parent)));
+            codeName.Insert(0, Level(parent, forCode: true) + ".");
+            displayName.Insert(0, Level(parent, forCode: false) + ".");
         }
 
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing
-            ? containing.ToDisplayString(SymbolFormats.Namespace)
-            : string.Empty;
-
+        string ns = Namespace(type.ContainingNamespace, forCode: true);
+        string displayNamespace = Namespace(type.ContainingNamespace, forCode: false);
         return new TypeDeclarationModel(
             ns,
             parents.ToEquatableArray(),
             keyword,
-            type.ToDisplayString(SymbolFormats.Declaration),
-            type.ToDisplayString(SymbolFormats.FullyQualified),
-            type.ToDisplayString(SymbolFormats.Display),
-            HintName(type));
+            Declaration(type),
+            "global::" + (ns.Length > 0 ? ns + "." : string.Empty) + codeName,
+            (displayNamespace.Length > 0 ? displayNamespace + "." : string.Empty) + displayName,
+            HintName(type, displayNamespace));
+    }
+
+    /// <summary>An identifier as code writes it: <c>@</c> before a reserved keyword.</summary>
+    public static string Escape(string name)
+        => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    // Buffer<T> (display) or Buffer<T> with keywords escaped (code).
+    private static string Level(INamedTypeSymbol type, bool forCode)
+    {
+        string name = forCode ? Escape(type.Name) : type.Name;
+        if (type.TypeParameters.IsEmpty)
+            return name;
+        return name + "<" + string.Join(", ", type.TypeParameters.Select(p => forCode ? Escape(p.Name) : p.Name)) + ">";
+    }
+
+    // The name a partial declaration repeats: type parameters with their variance.
+    private static string Declaration(INamedTypeSymbol type)
+    {
+        if (type.TypeParameters.IsEmpty)
+            return Escape(type.Name);
+        return Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Variance switch
+        {
+            VarianceKind.In => "in ",
+            VarianceKind.Out => "out ",
+            _ => string.Empty,
+        } + Escape(p.Name))) + ">";
+    }
+
+    private static string Namespace(INamespaceSymbol? ns, bool forCode)
+    {
+        var parts = new List<string>();
+        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            parts.Insert(0, forCode ? Escape(ns.Name) : ns.Name);
+        return string.Join(".", parts);
     }
 
     /// <summary>
@@ -70,11 +109,11 @@ internal static class TypeDeclarationParser
     };
 
     // Metadata names (Buffer`1) keep generic arities apart, so Buffer and Buffer<T> get different files.
-    private static string HintName(INamedTypeSymbol type)
+    private static string HintName(INamedTypeSymbol type, string ns)
     {
         var text = new StringBuilder();
-        if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
-            text.Append(ns.ToDisplayString()).Append('.');
+        if (ns.Length > 0)
+            text.Append(ns).Append('.');
         var names = new List<string>();
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
             names.Insert(0, current.MetadataName);

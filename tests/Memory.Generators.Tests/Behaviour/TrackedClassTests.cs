@@ -80,6 +80,18 @@ public sealed class TrackedClassTests
         Assert.Equal(live, allocator.Records.LiveAllocations);
     }
 
+    [Fact]
+    public void Equal_records_are_tracked_as_separate_instances()
+    {
+        Quest first = Quest.Create("same");
+        Quest second = Quest.Create("same");
+        Assert.Equal(first, second);
+        Quest.Destroy(first);
+        Assert.True(TrackedObjects.IsTracked(second));
+        Assert.Throws<InvalidOperationException>(() => Quest.Destroy(first));
+        Quest.Destroy(second);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int CreateAndDrop()
     {
