@@ -1,0 +1,106 @@
+using System.Linq;
+using Memory.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Memory.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>TypeId</c>/<c>TypeName</c> for a <c>[TypeId]</c> type, and for an allocator the
+/// <c>AllocatorInstance</c> glue: <c>CreateAllocator</c>, <c>Instance</c> and, when needed, a constructor.
+/// </summary>
+internal static class TypeIdEmitter
+{
+    public static string Emit(TypeIdModel model)
+    {
+        TypeDeclarationModel type = model.Type;
+        AllocatorGlueModel? glue = model.Allocator;
+        string? baseList = !model.ImplementsInterface ? null
+            : glue is not null ? $"global::Memory.IAllocatorType<{type.FullyQualifiedName}>"
+            : "global::Memory.ITypeInfo";
+
+        var writer = new IndentedWriter();
+        TypeDeclarationEmitter.Open(writer, type, baseList);
+        string display = TypeDeclarationEmitter.Xml(type.DisplayName);
+        bool first = true;
+
+        if (model.EmitTypeId)
+        {
+            Separate(writer, ref first);
+            writer.Line($"/// <summary>The stable identifier of <c>{display}</c>: <c>{{{model.Id}}}</c>.</summary>");
+            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+            writer.Line($"public {New(model.HidesTypeId)}static global::System.Guid TypeId => new global::System.Guid({GuidArguments(model.Id)});");
+        }
+
+        if (model.EmitTypeName)
+        {
+            Separate(writer, ref first);
+            writer.Line("/// <summary>The type's full name as written in source.</summary>");
+            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+            writer.Line($"public {New(model.HidesTypeName)}static string TypeName => {SymbolDisplay.FormatLiteral(type.DisplayName, quote: true)};");
+        }
+
+        if (glue is not null)
+            WriteGlue(writer, model, glue, ref first);
+
+        TypeDeclarationEmitter.Close(writer, type);
+        return writer.ToString();
+    }
+
+    private static void WriteGlue(IndentedWriter writer, TypeIdModel model, AllocatorGlueModel glue, ref bool first)
+    {
+        string type = model.Type.FullyQualifiedName;
+        if (glue.EmitCreateAllocator)
+        {
+            Separate(writer, ref first);
+            writer.Line("/// <summary>Creates the process-wide instance; <c>AllocatorInstance</c> calls it once.</summary>");
+            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+            writer.Line($"public {New(glue.HidesCreateAllocator)}static {type} CreateAllocator() => new {type}();");
+        }
+
+        if (glue.EmitInstance)
+        {
+            Separate(writer, ref first);
+            writer.Line("/// <summary>The process-wide instance, created on first use.</summary>");
+            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+            // C# 10 cannot implement IAllocatorType, which AllocatorInstance requires; SharedAllocator keeps the
+            // instance in the same environment variable without it.
+            string instance = model.ImplementsInterface
+                ? $"global::Memory.AllocatorInstance<{type}>.Get()"
+                : $"global::Memory.Objects.SharedAllocator<{type}>.Get(TypeName, () => CreateAllocator())";
+            writer.Line($"public {New(glue.HidesInstance)}static {type} Instance => {instance};");
+        }
+
+        if (glue.Constructor is { } constructor)
+        {
+            Separate(writer, ref first);
+            string name = SymbolDisplay.FormatLiteral(constructor.AllocatorName, quote: true);
+            string description = SymbolDisplay.FormatLiteral(constructor.Description, quote: true);
+            writer.Line($"/// <summary>Creates the allocator named <c>{TypeDeclarationEmitter.Xml(constructor.AllocatorName)}</c>.</summary>");
+            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+            string simpleName = model.Type.Name.Split('<')[0];
+            writer.Line($"public {simpleName}()");
+            writer.Line($"    : base(name: {name}, description: {description})");
+            writer.Line("{");
+            writer.Line("}");
+        }
+    }
+
+    // new global::System.Guid(uint, ushort, ushort, byte x 8): no parsing at run time. The u suffix on the first
+    // argument rules out the (int, short, short, ...) overload, which would otherwise be ambiguous.
+    private static string GuidArguments(string id)
+    {
+        string hex = id.Replace("-", string.Empty);
+        var parts = new[] { $"0x{hex.Substring(0, 8)}u", $"0x{hex.Substring(8, 4)}", $"0x{hex.Substring(12, 4)}" }
+            .Concat(Enumerable.Range(0, 8).Select(i => $"0x{hex.Substring(16 + (i * 2), 2)}"));
+        return string.Join(", ", parts);
+    }
+
+    private static string New(bool hides) => hides ? "new " : string.Empty;
+
+    private static void Separate(IndentedWriter writer, ref bool first)
+    {
+        if (!first)
+            writer.Line();
+        first = false;
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Memory.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Memory.Generators.Parsing;
+
+/// <summary>Describes a constructor parameter so a <c>Create</c> overload can repeat it exactly.</summary>
+internal static class ParameterParser
+{
+    public static ParameterModel Parse(IParameterSymbol parameter)
+    {
+        ITypeSymbol type = parameter.Type;
+        // A reference type from nullable-oblivious code accepts null there; say so in the enabled generated file.
+        if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.None)
+            type = type.WithNullableAnnotation(NullableAnnotation.Annotated);
+
+        string modifiers = Scoped(parameter) + RefKindText(parameter.RefKind) + (parameter.IsParams ? "params " : string.Empty);
+        string argument = parameter.RefKind switch
+        {
+            RefKind.Ref => "ref ",
+            RefKind.Out => "out ",
+            RefKind.In or RefKind.RefReadOnlyParameter => "in ",
+            _ => string.Empty,
+        };
+
+        return new ParameterModel(
+            TypeDeclarationParser.Escape(parameter.Name),
+            type.ToDisplayString(SymbolFormats.FullyQualified),
+            modifiers,
+            argument,
+            parameter.HasExplicitDefaultValue ? DefaultValue(parameter.Type, parameter.ExplicitDefaultValue) : null);
+    }
+
+    /// <summary>Whether the type (or an element of it) is a pointer, which needs an <c>unsafe</c> signature.</summary>
+    public static bool NeedsUnsafe(ITypeSymbol type) => type switch
+    {
+        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
+        IArrayTypeSymbol array => NeedsUnsafe(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(NeedsUnsafe),
+        _ => false,
+    };
+
+    // "scoped" exists from C# 11 on, so it is only ever present in code that can compile it again.
+    // Out parameters are scoped implicitly and must not repeat it.
+    private static string Scoped(IParameterSymbol parameter)
+        => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out ? "scoped " : string.Empty;
+
+    private static string RefKindText(RefKind refKind) => refKind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In => "in ",
+        RefKind.RefReadOnlyParameter => "ref readonly ",
+        _ => string.Empty,
+    };
+
+    /// <summary>The default value as C# text that converts to the parameter type without a warning.</summary>
+    private static string DefaultValue(ITypeSymbol type, object? value)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            type = nullable.TypeArguments[0];
+
+        if (value is null)
+            return type.IsReferenceType ? "null" : "default";
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            string number = Primitive(value);
+            return $"({type.ToDisplayString(SymbolFormats.FullyQualified)})" + (number.StartsWith("-", StringComparison.Ordinal) ? $"({number})" : number);
+        }
+
+        return Primitive(value);
+    }
+
+    private static string Primitive(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        string s => SymbolDisplay.FormatLiteral(s, quote: true),
+        char c => SymbolDisplay.FormatLiteral(c, quote: true),
+        float f when float.IsNaN(f) => "float.NaN",
+        float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+        float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+        float f => f.ToString("R", CultureInfo.InvariantCulture) + "F",
+        double d when double.IsNaN(d) => "double.NaN",
+        double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+        double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+        double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
+        decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
+        long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+        ulong ul => ul.ToString(CultureInfo.InvariantCulture) + "UL",
+        uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => "default",
+    };
+}

@@ -1,0 +1,39 @@
+namespace Memory.Objects;
+
+/// <summary>
+/// The process-wide instance of an allocator type that does not implement <see cref="IAllocatorType{TSelf}"/>:
+/// what the generated <c>Instance</c> of a <c>[TypeId]</c> allocator uses when it is compiled at C# 10, where
+/// a type cannot implement static abstract interface members and so cannot be an
+/// <see cref="AllocatorInstance{T}"/> argument.
+/// </summary>
+/// <remarks>
+/// The instance lives in <see cref="Environment"/> under the type name, exactly where
+/// <see cref="AllocatorInstance{T}"/> keeps it, so both routes share one allocator.
+/// </remarks>
+/// <typeparam name="T">The allocator type.</typeparam>
+public static class SharedAllocator<T>
+    where T : AllocatorBase
+{
+    private static T? s_instance;
+
+    /// <summary>The instance, created by <paramref name="factory"/> on first call.</summary>
+    /// <param name="typeName">The allocator's type name: the environment variable that holds it.</param>
+    /// <param name="factory">Creates the instance; called once per process (again after it is disposed).</param>
+    public static T Get(string typeName, Func<T> factory)
+    {
+        T? instance = s_instance;
+        return instance is not null && !instance.IsDisposed ? instance : GetSlow(typeName, factory);
+    }
+
+    private static T GetSlow(string typeName, Func<T> factory)
+    {
+        var variable = Environment.FindOrCreateVariable(typeName, factory);
+        if (variable.Value.IsDisposed)
+        {
+            Environment.RemoveVariable(typeName);
+            variable = Environment.FindOrCreateVariable(typeName, factory);
+        }
+        s_instance = variable.Value;
+        return variable.Value;
+    }
+}
