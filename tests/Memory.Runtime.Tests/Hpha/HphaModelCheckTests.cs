@@ -14,14 +14,14 @@ public sealed class HphaModelCheckTests
     /// </summary>
     private static nint NextSize(Random random)
     {
-        int roll = random.Next(10_000);
-        if (roll < 6_000)
-            return random.Next(0, 513);                                   // small buckets
-        if (roll < 9_700)
-            return (nint)Math.Exp(random.NextDouble() * Math.Log(16 * KiB / 513.0)) + 513; // tree, log-uniform
-        if (roll < 9_990)
-            return random.Next(16 * KiB, 256 * KiB + 1);                   // large tree blocks
-        return random.Next(256 * KiB + 1, 2048 * KiB);                     // big blocks
+        int roll = random.Next(100_000);
+        if (roll < 60_000)
+            return random.Next(0, 513);                                                       // small buckets
+        if (roll < 99_400)
+            return (nint)Math.Exp(random.NextDouble() * Math.Log(16 * KiB / 513.0)) + 513;  // tree, log-uniform
+        if (roll < 99_950)
+            return (nint)(Math.Exp(random.NextDouble() * Math.Log(16.0)) * 16 * KiB);        // large tree blocks
+        return random.Next(256 * KiB + 1, 2048 * KiB);                                      // big blocks
     }
 
     private static nint NextAlignment(Random random)

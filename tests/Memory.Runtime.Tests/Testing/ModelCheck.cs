@@ -66,7 +66,7 @@ public static unsafe class ModelCheck
 
         for (int op = 0; op < operations; op++)
         {
-            string where = $"seed {seed}, operation {op}";
+            var where = new Where(seed, op);
             // Allocate with a probability that falls as the live set fills, so the walk drifts up and down.
             bool allocate = live.Count == 0
                 || (live.Count < options.MaxLiveBlocks && random.Next(options.MaxLiveBlocks) >= live.Count / 2);
@@ -112,7 +112,7 @@ public static unsafe class ModelCheck
                         Assert.Fail($"{where}: ReAllocate(0x{block.Pointer:X}, {size}, {alignment}) returned 0");
                     var moved = new Block(block.Id, pointer, size, allocator.AllocationSize(pointer));
                     CheckShape(moved, alignment, options.DefaultAlignment, where);
-                    bytesChecked += Verify(moved, Math.Min(block.Size, size), where + " (contents after ReAllocate)");
+                    bytesChecked += Verify(moved, Math.Min(block.Size, size), where with { Detail = " (contents after ReAllocate)" });
                     byAddress.Add(moved, where);
                     Fill(moved, Math.Min(block.Size, size));
                     live[index] = moved;
@@ -134,16 +134,16 @@ public static unsafe class ModelCheck
 
         foreach (Block block in live)
         {
-            bytesChecked += Verify(block, block.Size, $"seed {seed}, final sweep");
+            bytesChecked += Verify(block, block.Size, new Where(seed, -1, " (final sweep)"));
             allocator.DeAllocate(block.Pointer, block.Size, 0);
             frees++;
         }
         if (options.CheckAllocatedBytes)
-            CheckCount(allocator, baseline, $"seed {seed}, after freeing every block");
+            CheckCount(allocator, baseline, new Where(seed, -1, " (after freeing every block)"));
         return new ModelCheckResult(allocations, frees, reallocations, peak, bytesChecked);
     }
 
-    private static void CheckShape(Block block, nint alignment, nint defaultAlignment, string where)
+    private static void CheckShape(Block block, nint alignment, nint defaultAlignment, Where where)
     {
         nint required = alignment == 0 ? defaultAlignment : alignment;
         if ((block.Pointer & (required - 1)) != 0)
@@ -152,7 +152,7 @@ public static unsafe class ModelCheck
             Assert.Fail($"{where}: AllocationSize {block.Usable} is below the {block.Size} bytes asked for");
     }
 
-    private static void CheckCount(IAllocator allocator, long expected, string where)
+    private static void CheckCount(IAllocator allocator, long expected, Where where)
     {
         long actual = allocator.NumAllocatedBytes;
         if (actual != expected)
@@ -184,7 +184,7 @@ public static unsafe class ModelCheck
     }
 
     /// <summary>Checks the first <paramref name="count"/> bytes hold the block's pattern; returns the bytes checked.</summary>
-    private static long Verify(Block block, nint count, string where)
+    private static long Verify(Block block, nint count, Where where)
     {
         byte* start = (byte*)block.Pointer;
         nint words = count / 8;
@@ -209,61 +209,61 @@ public static unsafe class ModelCheck
 
     private static ulong ReadUnaligned(ulong* p) => System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(p);
 
+    /// <summary>Where a check runs, formatted only when it fails: building the text every operation would dominate the run.</summary>
+    private readonly record struct Where(int Seed, int Operation, string Detail = "")
+    {
+        public override string ToString() => Operation < 0 ? $"seed {Seed}{Detail}" : $"seed {Seed}, operation {Operation}{Detail}";
+    }
+
     private readonly record struct Block(long Id, nint Pointer, nint Size, nint Usable)
     {
         /// <summary>The bytes the block may use (its usable size, at least one so zero-size blocks are distinct too).</summary>
         public nint Extent => Math.Max(Math.Max(Usable, Size), 1);
     }
 
-    /// <summary>The live blocks sorted by address, so that an overlap shows against the neighbours.</summary>
+    /// <summary>
+    /// Which live block covers which 4 KiB granule of the address space, so that a new block is compared only
+    /// with the few live blocks sharing a granule with it: overlap checks stay O(1) however many blocks live.
+    /// </summary>
     private sealed class AddressIndex(int capacity)
     {
-        private readonly List<Block> _blocks = new(capacity);
+        private const int GranuleShift = 12;
+        private readonly Dictionary<nint, List<nint>> _granules = new(capacity);
+        private readonly Dictionary<nint, nint> _ends = new(capacity);
 
-        public void Add(Block block, string where)
+        public void Add(Block block, Where where)
         {
-            int index = Find(block.Pointer);
-            if (index >= 0)
-                Assert.Fail($"{where}: 0x{block.Pointer:X} handed out while block {_blocks[index].Id} still lives there");
-            index = ~index;
-            if (index > 0)
+            nint start = block.Pointer;
+            nint end = start + block.Extent;
+            for (nint granule = start >> GranuleShift; granule <= (end - 1) >> GranuleShift; granule++)
             {
-                Block before = _blocks[index - 1];
-                if (before.Pointer + before.Extent > block.Pointer)
-                    Assert.Fail($"{where}: block {block.Id} at 0x{block.Pointer:X} overlaps block {before.Id} at 0x{before.Pointer:X} ({before.Size} bytes)");
+                if (!_granules.TryGetValue(granule, out var starts))
+                {
+                    _granules[granule] = [start];
+                    continue;
+                }
+                foreach (nint other in starts)
+                {
+                    nint otherEnd = _ends[other];
+                    if (other < end && start < otherEnd)
+                        Assert.Fail($"{where}: block {block.Id} at [0x{start:X}, 0x{end:X}) overlaps the live block at [0x{other:X}, 0x{otherEnd:X})");
+                }
+                starts.Add(start);
             }
-            if (index < _blocks.Count)
-            {
-                Block after = _blocks[index];
-                if (block.Pointer + block.Extent > after.Pointer)
-                    Assert.Fail($"{where}: block {block.Id} at 0x{block.Pointer:X} ({block.Size} bytes) overlaps block {after.Id} at 0x{after.Pointer:X}");
-            }
-            _blocks.Insert(index, block);
+            _ends.Add(start, end);
         }
 
-        public void Remove(Block block, string where)
+        public void Remove(Block block, Where where)
         {
-            int index = Find(block.Pointer);
-            if (index < 0)
+            if (!_ends.Remove(block.Pointer, out nint end))
                 Assert.Fail($"{where}: block {block.Id} missing from the model");
-            _blocks.RemoveAt(index);
-        }
-
-        private int Find(nint pointer)
-        {
-            int low = 0, high = _blocks.Count - 1;
-            while (low <= high)
+            for (nint granule = block.Pointer >> GranuleShift; granule <= (end - 1) >> GranuleShift; granule++)
             {
-                int mid = (low + high) >>> 1;
-                nint at = _blocks[mid].Pointer;
-                if (at == pointer)
-                    return mid;
-                if (at < pointer)
-                    low = mid + 1;
-                else
-                    high = mid - 1;
+                var starts = _granules[granule];
+                starts.Remove(block.Pointer);
+                if (starts.Count == 0)
+                    _granules.Remove(granule);
             }
-            return ~low;
         }
     }
 }
