@@ -234,7 +234,9 @@ public sealed unsafe class HphaSchemaTests
     public void Options_out_of_range_are_rejected_with_the_option_named()
     {
         Assert.Equal("PageSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { PageSize = 3000 })).ParamName);
-        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 64 * KiB })).ParamName);
+        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 32 * KiB })).ParamName);
+        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 4 * MiB })).ParamName);
+        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 3 * MiB / 2 })).ParamName);
         Assert.Equal("BigBlockThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { BigBlockThreshold = MiB })).ParamName);
         Assert.Equal("EmptyPagesKeptPerBucket", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = -1 })).ParamName);
         Assert.Throws<ArgumentNullException>(() => new SystemAllocator(null!));

@@ -6,14 +6,15 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 64 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket.</summary>
     public static HphaOptions Default { get; } = new();
 
     /// <summary>
     /// Bytes of one small-block page, a power of two from 4 KiB to 1 MiB. Larger pages mean fewer trips to the
-    /// tree heap; smaller ones less memory held by a size that is rarely used. Default 64 KiB.
+    /// tree heap; smaller ones less memory held by sizes that are rarely used (every bucket in use holds at
+    /// least one page, so 64 pages is the least a heap that uses every size holds). Default 16 KiB.
     /// </summary>
-    public int PageSize { get; init; } = 64 * 1024;
+    public int PageSize { get; init; } = 16 * 1024;
 
     /// <summary>
     /// Bytes of one chunk taken from the OS for the tree heap and the pages, a power of two from 4 to 64 pages.

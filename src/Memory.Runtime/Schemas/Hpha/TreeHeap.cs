@@ -5,7 +5,8 @@ namespace Memory.Schemas.Hpha;
 
 /// <summary>
 /// The large-block half of HPHA: blocks above the small-block range, best fit from a red-black tree of free
-/// blocks, carved from chunks taken from the OS. Also the source of the pages the small-block buckets use.
+/// blocks (with exact-size bins in front of it for free blocks up to 8 KiB, see <see cref="FreeBlockBins"/>),
+/// carved from chunks taken from the OS. Also the source of the pages the small-block buckets use.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,6 +30,7 @@ internal unsafe struct TreeHeap
     private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
 
     private SpinGate _gate;
+    private FreeBlockBins _bins;
     private FreeBlockTree _free;
     private nint _chunks;
     private long _allocatedBytes;
@@ -96,7 +98,7 @@ internal unsafe struct TreeHeap
                 _gate.Exit();
                 return false;
             }
-            _free.Remove(BoundaryTag.Memory(end));
+            RemoveFree(BoundaryTag.Memory(end));
             end = BoundaryTag.Next(end);
         }
 
@@ -145,7 +147,7 @@ internal unsafe struct TreeHeap
             nint first = chunk + FirstBlockOffset;
             if (!BoundaryTag.IsUsed(first) && BoundaryTag.Next(first) == chunk + _chunkSize - BoundaryTag.Size)
             {
-                _free.Remove(BoundaryTag.Memory(first));
+                RemoveFree(BoundaryTag.Memory(first));
                 Unlink(chunk);
                 _reservedBytes -= _chunkSize;
                 OSSchema.FreeBlock(chunk);
@@ -164,6 +166,9 @@ internal unsafe struct TreeHeap
             string? error = _free.Validate();
             if (error is not null)
                 return "free tree: " + error;
+            error = _bins.Validate();
+            if (error is not null)
+                return "free bins: " + error;
 
             int freeBlocks = 0;
             for (nint chunk = _chunks; chunk != 0; chunk = ((ChunkHeader*)chunk)->Next)
@@ -190,7 +195,7 @@ internal unsafe struct TreeHeap
                 if (BoundaryTag.Prev(backFence) != previous)
                     return $"chunk 0x{chunk:X}: back fence has a wrong previous link";
             }
-            return freeBlocks == _free.Count ? null : $"{freeBlocks} free blocks in chunks but {_free.Count} in the tree";
+            return freeBlocks == _free.Count + _bins.Count ? null : $"{freeBlocks} free blocks in chunks but {_free.Count} in the tree and {_bins.Count} in bins";
         }
         finally
         {
@@ -199,7 +204,7 @@ internal unsafe struct TreeHeap
     }
 
     /// <summary>The number of free blocks in the tree (for tests).</summary>
-    public readonly int FreeBlockCount => _free.Count;
+    public readonly int FreeBlockCount => _bins.Count + _free.Count;
 
     private static nint RoundSize(nint size)
         => size <= BoundaryTag.MinBlockSize ? BoundaryTag.MinBlockSize : AlignmentMath.AlignUp(size, BoundaryTag.Granularity);
@@ -212,24 +217,25 @@ internal unsafe struct TreeHeap
     private nint Take(nint request, nint alignment, bool headerAligned)
     {
         nint placed = 0;
-        nint node = _free.LowerBound(request);
+        nint node;
         if (alignment <= BoundaryTag.Granularity && !headerAligned)
         {
+            // Best fit by size: the smallest binned block that fits, else the tree's.
+            node = request <= FreeBlockBins.MaxSize ? _bins.FindAtLeast(request) : 0;
+            if (node == 0)
+                node = _free.LowerBound(request);
             if (node != 0)
                 placed = BoundaryTag.HeaderOf(node);
         }
         else
         {
-            // Best fit among the blocks where the aligned request fits. Any block of at least
-            // request + alignment + MinSplit bytes fits, so the walk only visits blocks smaller than that.
-            while (node != 0 && !TryPlace(BoundaryTag.HeaderOf(node), request, alignment, headerAligned, out placed))
-                node = FreeBlockTree.Successor(node);
+            node = FindAligned(request, alignment, headerAligned, out placed);
         }
 
         nint header;
         if (node != 0)
         {
-            _free.Remove(node);
+            RemoveFree(node);
             header = BoundaryTag.HeaderOf(node);
         }
         else
@@ -242,6 +248,51 @@ internal unsafe struct TreeHeap
         }
 
         return Carve(header, placed, request);
+    }
+
+    /// <summary>
+    /// The smallest free block where the aligned request fits, walking candidates in size order: the bins, then
+    /// the tree. Any block of at least request + alignment + MinSplit bytes fits, so the walk only passes over
+    /// blocks smaller than that.
+    /// </summary>
+    private nint FindAligned(nint request, nint alignment, bool headerAligned, out nint placed)
+    {
+        placed = 0;
+        if (request <= FreeBlockBins.MaxSize)
+        {
+            for (int bin = _bins.NextNonEmpty(FreeBlockBins.BinOf(request + BoundaryTag.Granularity - 1)); bin >= 0; bin = _bins.NextNonEmpty(bin + 1))
+            {
+                for (nint node = _bins.Head(bin); node != 0; node = FreeBlockBins.Next(node))
+                {
+                    if (TryPlace(BoundaryTag.HeaderOf(node), request, alignment, headerAligned, out placed))
+                        return node;
+                }
+            }
+        }
+        for (nint node = _free.LowerBound(request); node != 0; node = FreeBlockTree.Successor(node))
+        {
+            if (TryPlace(BoundaryTag.HeaderOf(node), request, alignment, headerAligned, out placed))
+                return node;
+        }
+        return 0;
+    }
+
+    /// <summary>Adds a free block to the bins or, when larger than they hold, the tree.</summary>
+    private void InsertFree(nint node)
+    {
+        if (FreeBlockTree.KeyOf(node) <= FreeBlockBins.MaxSize)
+            _bins.Insert(node);
+        else
+            _free.Insert(node);
+    }
+
+    /// <summary>Removes a free block from wherever its size put it.</summary>
+    private void RemoveFree(nint node)
+    {
+        if (FreeBlockTree.KeyOf(node) <= FreeBlockBins.MaxSize)
+            _bins.Remove(node);
+        else
+            _free.Remove(node);
     }
 
     /// <summary>Where the aligned request would go inside the free block at <paramref name="header"/>, and whether it fits.</summary>
@@ -269,7 +320,7 @@ internal unsafe struct TreeHeap
         if (placed != header)
         {
             BoundaryTag.SetFree(header, placed - header - BoundaryTag.Size);
-            _free.Insert(BoundaryTag.Memory(header));
+            InsertFree(BoundaryTag.Memory(header));
             BoundaryTag.SetPrev(placed, header);
         }
         ShapeUsedBlock(placed, end, request);
@@ -307,18 +358,18 @@ internal unsafe struct TreeHeap
     {
         if (!BoundaryTag.IsUsed(end))
         {
-            _free.Remove(BoundaryTag.Memory(end));
+            RemoveFree(BoundaryTag.Memory(end));
             end = BoundaryTag.Next(end);
         }
         nint previous = BoundaryTag.Prev(header);
         if (!BoundaryTag.IsUsed(previous))
         {
-            _free.Remove(BoundaryTag.Memory(previous));
+            RemoveFree(BoundaryTag.Memory(previous));
             header = previous;
         }
         BoundaryTag.SetFree(header, end - header - BoundaryTag.Size);
         BoundaryTag.SetPrev(end, header);
-        _free.Insert(BoundaryTag.Memory(header));
+        InsertFree(BoundaryTag.Memory(header));
     }
 
     /// <summary>Takes a new chunk from the OS; returns the header of its one free block (not yet in the tree), or 0.</summary>
