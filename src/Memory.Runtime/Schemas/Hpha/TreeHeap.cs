@@ -5,8 +5,9 @@ namespace Memory.Schemas.Hpha;
 
 /// <summary>
 /// The large-block half of HPHA: blocks above the small-block range, best fit from a red-black tree of free
-/// blocks (with exact-size bins in front of it for free blocks up to 8 KiB, see <see cref="FreeBlockBins"/>),
-/// carved from chunks taken from the OS. Also the source of the pages the small-block buckets use.
+/// blocks (with exact-size bins in front of it for free blocks up to 8 KiB, see <see cref="FreeBlockBins"/>,
+/// and recently freed blocks held for reuse by size, see <see cref="QuickLists"/>), carved from chunks
+/// taken from the OS. Also the source of the pages the small-block buckets use.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,6 +31,7 @@ internal unsafe struct TreeHeap
     private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
 
     private SpinGate _gate;
+    private QuickLists _quick;
     private FreeBlockBins _bins;
     private FreeBlockTree _free;
     private nint _chunks;
@@ -60,10 +62,23 @@ internal unsafe struct TreeHeap
     public nint Allocate(nint size, nint alignment)
     {
         nint request = RoundSize(size);
-        if (alignment < BoundaryTag.Granularity)
-            alignment = BoundaryTag.Granularity;
         _gate.Enter();
-        nint header = Take(request, alignment, headerAligned: false);
+        nint header;
+        if (alignment <= BoundaryTag.Granularity)
+        {
+            nint held = _quick.TryPop(request);
+            if (held != 0)
+            {
+                _allocatedBytes += request;
+                _gate.Exit();
+                return held;
+            }
+            header = Take(request, BoundaryTag.Granularity, headerAligned: false);
+        }
+        else
+        {
+            header = Take(request, alignment, headerAligned: false);
+        }
         if (header != 0)
             _allocatedBytes += BoundaryTag.BlockSize(header);
         _gate.Exit();
@@ -75,8 +90,10 @@ internal unsafe struct TreeHeap
     {
         nint header = BoundaryTag.HeaderOf(memory);
         _gate.Enter();
-        _allocatedBytes -= BoundaryTag.BlockSize(header);
-        Release(header);
+        nint size = BoundaryTag.BlockSize(header);
+        _allocatedBytes -= size;
+        if (!_quick.TryPush(memory, size))
+            Release(header);
         _gate.Exit();
     }
 
@@ -140,6 +157,7 @@ internal unsafe struct TreeHeap
     public void GarbageCollect()
     {
         _gate.Enter();
+        ReleaseHeld();
         nint chunk = _chunks;
         while (chunk != 0)
         {
@@ -169,6 +187,9 @@ internal unsafe struct TreeHeap
             error = _bins.Validate();
             if (error is not null)
                 return "free bins: " + error;
+            error = _quick.Validate();
+            if (error is not null)
+                return "quick lists: " + error;
 
             int freeBlocks = 0;
             for (nint chunk = _chunks; chunk != 0; chunk = ((ChunkHeader*)chunk)->Next)
@@ -232,6 +253,13 @@ internal unsafe struct TreeHeap
             node = FindAligned(request, alignment, headerAligned, out placed);
         }
 
+        if (node == 0 && _quick.Count != 0)
+        {
+            // Held blocks must never make the heap grow: merge them back and search again.
+            ReleaseHeld();
+            return Take(request, alignment, headerAligned);
+        }
+
         nint header;
         if (node != 0)
         {
@@ -275,6 +303,14 @@ internal unsafe struct TreeHeap
                 return node;
         }
         return 0;
+    }
+
+    /// <summary>Frees every block the quick lists hold, merging each with its free neighbours.</summary>
+    private void ReleaseHeld()
+    {
+        int list = 0;
+        for (nint memory = _quick.PopAny(ref list); memory != 0; memory = _quick.PopAny(ref list))
+            Release(BoundaryTag.HeaderOf(memory));
     }
 
     /// <summary>Adds a free block to the bins or, when larger than they hold, the tree.</summary>
