@@ -35,6 +35,10 @@ internal unsafe struct QuickLists
     private Heads _heads;
     private Counts _counts;
     private int _blocks;
+    private long _heldBytes;
+
+    /// <summary>Bytes held.</summary>
+    public readonly long HeldBytes => _heldBytes;
 
     /// <summary>Blocks held.</summary>
     public readonly int Count => _blocks;
@@ -54,6 +58,7 @@ internal unsafe struct QuickLists
         head = memory;
         count++;
         _blocks++;
+        _heldBytes += size;
         return true;
     }
 
@@ -71,6 +76,7 @@ internal unsafe struct QuickLists
             head = *(nint*)memory;
             CountAt(list)--;
             _blocks--;
+            _heldBytes -= size;
         }
         return memory;
     }
@@ -91,6 +97,7 @@ internal unsafe struct QuickLists
                 HeadAt(list) = *(nint*)memory;
                 CountAt(list)--;
                 _blocks--;
+                _heldBytes -= (nint)list << Shift;
                 return memory;
             }
         }

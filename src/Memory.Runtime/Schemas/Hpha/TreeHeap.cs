@@ -30,6 +30,10 @@ internal unsafe struct TreeHeap
     private const int FrontFenceOffset = 32;
     private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
 
+    /// <summary>The quick lists hold at most 1/HeldShare of the bytes in use (plus a small allowance), bounding what they cost in memory.</summary>
+    private const int HeldShare = 8;
+    private const int MinHeldAllowance = 64 * 1024 * HeldShare;
+
     private SpinGate _gate;
     private QuickLists _quick;
     private FreeBlockBins _bins;
@@ -92,7 +96,8 @@ internal unsafe struct TreeHeap
         _gate.Enter();
         nint size = BoundaryTag.BlockSize(header);
         _allocatedBytes -= size;
-        if (!_quick.TryPush(memory, size))
+        // Hold it for reuse while what is held stays a small share of what is in use (HeldShare).
+        if ((_quick.HeldBytes + size) * HeldShare > _allocatedBytes + MinHeldAllowance || !_quick.TryPush(memory, size))
             Release(header);
         _gate.Exit();
     }
