@@ -17,9 +17,11 @@ namespace Memory.Schemas;
 /// </description></item>
 /// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
-/// then address, from chunks of <see cref="HphaOptions.ChunkSize"/>; blocks split on allocation and merge with
-/// free neighbours on free (boundary tags). 16-byte aligned by default; other alignments are placed inside a
-/// free block without padding where one fits.
+/// then address, from a red-black tree of free blocks carved from chunks of <see cref="HphaOptions.ChunkSize"/>;
+/// blocks split on allocation and merge with free neighbours on free (boundary tags). Two indexes sit in front
+/// of the tree for speed: exact-size bins for free blocks up to 8 KiB (still best fit, found by bit scans) and
+/// short quick lists of recently freed blocks by exact size, merged back before the heap would grow. 16-byte
+/// aligned by default; other alignments are placed inside a free block without padding where one fits.
 /// </description></item>
 /// <item><description><b>Big blocks</b>: each its own OS block, returned to the OS on free.</description></item>
 /// </list>
