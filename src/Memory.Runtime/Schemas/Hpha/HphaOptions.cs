@@ -1,0 +1,54 @@
+namespace Memory.Schemas;
+
+/// <summary>
+/// How an <see cref="HphaSchema"/> divides its memory. The defaults suit general use; change them to trade
+/// memory held against trips to the OS.
+/// </summary>
+public sealed record HphaOptions
+{
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket.</summary>
+    public static HphaOptions Default { get; } = new();
+
+    /// <summary>
+    /// Bytes of one small-block page, a power of two from 4 KiB to 1 MiB. Larger pages mean fewer trips to the
+    /// tree heap; smaller ones less memory held by sizes that are rarely used (every bucket in use holds at
+    /// least one page, so 64 pages is the least a heap that uses every size holds). Default 16 KiB.
+    /// </summary>
+    public int PageSize { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Bytes of one chunk taken from the OS for the tree heap and the pages, a power of two from 4 to 64 pages.
+    /// Default 1 MiB.
+    /// </summary>
+    public int ChunkSize { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Requests above this many bytes are big blocks, each straight from the OS and returned to it when freed.
+    /// At least 1 KiB and at most a quarter of <see cref="ChunkSize"/>, so that a chunk always holds several of
+    /// the largest tree blocks. Default 256 KiB: above that the cost of the OS call is small beside the cost of
+    /// using the memory, and keeping such blocks out of the chunks keeps a few large blocks from pinning them.
+    /// </summary>
+    public int BigBlockThreshold { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Empty pages each small-block bucket keeps for reuse; further pages that empty go back to the tree heap
+    /// at once, where any size can use them. All are returned by garbage collection. Default 1.
+    /// </summary>
+    public int EmptyPagesKeptPerBucket { get; init; } = 1;
+
+    /// <summary>Throws when a value is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message says which and why.</exception>
+    public void Validate()
+    {
+        if (PageSize < 4096 || PageSize > 1024 * 1024 || (PageSize & (PageSize - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "The page size must be a power of two from 4 KiB to 1 MiB.");
+        if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > 64L * PageSize)
+            throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize,
+                $"The chunk size must be a power of two from 4 to 64 pages ({4L * PageSize} to {64L * PageSize} bytes for pages of {PageSize}).");
+        if (BigBlockThreshold < 1024 || BigBlockThreshold > ChunkSize / 4)
+            throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
+                $"The big block threshold must be from 1 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");
+        if (EmptyPagesKeptPerBucket < 0)
+            throw new ArgumentOutOfRangeException(nameof(EmptyPagesKeptPerBucket), EmptyPagesKeptPerBucket, "The number of empty pages kept must not be negative.");
+    }
+}

@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using Memory.Schemas.Hpha;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// O3DE's default schema, the High Performance Heap Allocator (Dimitar Lazarov, <i>Game Programming Gems 7</i>):
+/// small blocks from per-size buckets, larger ones best fit from a red-black tree of free blocks, the largest
+/// straight from the OS. Thread-safe.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><description>
+/// <b>Small blocks</b> (up to 512 bytes, aligned up to 512): 64 buckets 8 bytes apart, each carving blocks
+/// from pages of <see cref="HphaOptions.PageSize"/> aligned to their size, with a lock per bucket. The default
+/// alignment of a small block is 8 bytes; ask for 16 when a type needs it.
+/// </description></item>
+/// <item><description>
+/// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
+/// then address, from a red-black tree of free blocks carved from chunks of <see cref="HphaOptions.ChunkSize"/>;
+/// blocks split on allocation and merge with free neighbours on free (boundary tags). Two indexes sit in front
+/// of the tree for speed: exact-size bins for free blocks up to 8 KiB (still best fit, found by bit scans) and
+/// short quick lists of recently freed blocks by exact size, merged back before the heap would grow. 16-byte
+/// aligned by default; other alignments are placed inside a free block without padding where one fits.
+/// </description></item>
+/// <item><description><b>Big blocks</b>: each its own OS block, returned to the OS on free.</description></item>
+/// </list>
+/// Every chunk and big block is aligned to the chunk size and starts with a header, so the kind of any pointer
+/// is read from one masked address. Empty pages and free chunks are kept for reuse and returned by
+/// <see cref="GarbageCollect"/>. Counts are exact: <see cref="NumAllocatedBytes"/> is the sum of the usable sizes
+/// of the live blocks and <see cref="ReservedBytes"/> what is held from the OS. A request above
+/// <see cref="MaxAllocationSize"/> returns 0.
+/// <para>
+/// The schema is a handle to shared state: copies of it are the same heap. Create it with a constructor;
+/// <c>default(HphaSchema)</c> has no heap.
+/// </para>
+/// </remarks>
+public readonly unsafe struct HphaSchema : IAllocationSchema
+{
+    private readonly HphaHeap _heap;
+
+    /// <summary>Creates a heap with the default <see cref="HphaOptions"/>.</summary>
+    public HphaSchema()
+        : this(HphaOptions.Default)
+    {
+    }
+
+    /// <summary>Creates a heap with the given options.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="HphaOptions.Validate"/>).</exception>
+    public HphaSchema(HphaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _heap = new HphaHeap(options);
+    }
+
+    /// <summary>The largest request served (1 TiB on 64-bit platforms); anything larger returns 0.</summary>
+    public static long MaxAllocationSize => HphaHeap.MaxRequest;
+
+    /// <summary>The alignment of a small block when none is asked for; larger blocks are 16-byte aligned.</summary>
+    public const int DefaultAlignment = SmallBlockBuckets.Spacing;
+
+    /// <inheritdoc/>
+    public static bool IsThreadSafe => true;
+
+    /// <summary>The options the heap was created with.</summary>
+    public HphaOptions Options => _heap.Options;
+
+    /// <inheritdoc/>
+    public long NumAllocatedBytes => _heap.Small.AllocatedBytes + _heap.Tree.AllocatedBytes + _heap.Big.AllocatedBytes;
+
+    /// <inheritdoc/>
+    public long ReservedBytes => _heap.Tree.ReservedBytes + _heap.Big.ReservedBytes;
+
+    /// <inheritdoc/>
+    public long Capacity => long.MaxValue;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint Allocate(nint size, nint alignment)
+    {
+        HphaHeap heap = _heap;
+        if ((nuint)size <= SmallBlockBuckets.MaxSize && (nuint)alignment <= SmallBlockBuckets.Spacing)
+            return heap.Small.Allocate(SmallBlockBuckets.IndexOf(size), ref heap.Tree);
+        return heap.AllocateOther(size, alignment);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void DeAllocate(nint pointer, nint size, nint alignment)
+    {
+        if (pointer == 0)
+            return;
+        HphaHeap heap = _heap;
+        RegionHeader* region = heap.RegionOf(pointer);
+        if (heap.IsSmall(region, pointer))
+            heap.Small.Free(pointer, ref heap.Tree);
+        else
+            heap.FreeOther(pointer, region);
+    }
+
+    /// <inheritdoc/>
+    public nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
+        => pointer == 0 ? Allocate(newSize, newAlignment) : _heap.ReAllocate(pointer, newSize, newAlignment);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint AllocationSize(nint pointer) => pointer == 0 ? 0 : _heap.BlockSize(pointer);
+
+    /// <inheritdoc/>
+    public void GarbageCollect() => _heap.GarbageCollect();
+
+    /// <summary>Checks the tree heap's invariants (red-black tree, block chains, merged neighbours); null when they hold.</summary>
+    internal string? Validate() => _heap.Tree.Validate();
+
+    /// <summary>Free blocks in the tree heap (for tests).</summary>
+    internal int FreeBlockCount => _heap.Tree.FreeBlockCount;
+}

@@ -1,0 +1,277 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Memory.Schemas.Hpha;
+
+/// <summary>
+/// The small-block half of HPHA: 64 buckets of fixed-size blocks (8, 16, ... 512 bytes), each carved from
+/// pages that the <see cref="TreeHeap"/> hands out aligned to the page size, so a block's page header is
+/// found by masking its address.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each bucket has its own lock and its own list of pages that still have free blocks, so threads working on
+/// different sizes never meet, and the critical section is a free-list pop or push. A page hands out blocks
+/// from its free list, or carves the next one from its untouched end (pages are not written until used, so
+/// a fresh page costs no memory the program does not touch). Blocks are laid out downwards from the page's
+/// end, which is aligned to the page size: every block of a bucket whose size is a multiple of a power of two
+/// is aligned to it, which is how aligned small requests are served without padding.
+/// </para>
+/// <para>
+/// A page whose last block is freed stays in its bucket for reuse, up to <c>emptyPagesKept</c> per bucket;
+/// more go back to the tree at once, where neighbours merge and any size can reuse them.
+/// <see cref="GarbageCollect"/> returns every empty page.
+/// </para>
+/// </remarks>
+internal unsafe struct SmallBlockBuckets
+{
+    /// <summary>The largest small block.</summary>
+    public const int MaxSize = 512;
+
+    /// <summary>The distance between bucket sizes, and the alignment every small block has.</summary>
+    public const int Spacing = 8;
+
+    /// <summary>The number of buckets.</summary>
+    public const int Count = MaxSize / Spacing;
+
+    private BucketArray _buckets;
+    private readonly nint _pageSize;
+    private readonly int _emptyPagesKept;
+
+    public SmallBlockBuckets(nint pageSize, int emptyPagesKept)
+    {
+        _pageSize = pageSize;
+        _emptyPagesKept = emptyPagesKept;
+        for (int index = 0; index < Count; index++)
+        {
+            ref Bucket bucket = ref BucketAt(index);
+            bucket.ElementSize = (index + 1) * Spacing;
+            bucket.Capacity = (int)((pageSize - sizeof(SmallPage)) / bucket.ElementSize);
+        }
+    }
+
+    /// <summary>The bucket for a block of <paramref name="size"/> bytes (0 to <see cref="MaxSize"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOf(nint size)
+    {
+        int index = (int)((size + (Spacing - 1)) >> 3) - 1;
+        return index < 0 ? 0 : index;
+    }
+
+    /// <summary>The usable size of a live small block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint BlockSize(nint pointer, nint pageSize) => ((SmallPage*)(pointer & ~(pageSize - 1)))->ElementSize;
+
+    /// <summary>The bucket a live small block belongs to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int BucketOf(nint pointer, nint pageSize) => ((SmallPage*)(pointer & ~(pageSize - 1)))->BucketIndex;
+
+    /// <summary>Usable bytes of the live small blocks.</summary>
+    public long AllocatedBytes
+    {
+        get
+        {
+            long total = 0;
+            for (int index = 0; index < Count; index++)
+                total += Volatile.Read(ref BucketAt(index).AllocatedBytes);
+            return total;
+        }
+    }
+
+    /// <summary>Takes a block from bucket <paramref name="index"/>; 0 when a new page is needed and the OS has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint Allocate(int index, ref TreeHeap tree)
+    {
+        ref Bucket bucket = ref BucketAt(index);
+        bucket.Gate.Enter();
+        var page = (SmallPage*)bucket.Pages;
+        if (page == null)
+        {
+            page = AddPage(ref bucket, index, ref tree);
+            if (page == null)
+            {
+                bucket.Gate.Exit();
+                return 0;
+            }
+        }
+
+        nint block = page->FreeList;
+        if (block != 0)
+        {
+            page->FreeList = *(nint*)block;
+        }
+        else
+        {
+            // The free list is empty, so every block carved so far is in use and, the page being on the
+            // list of pages with room, the untouched end still holds one more.
+            block = page->Bump - page->ElementSize;
+            page->Bump = block;
+        }
+
+        int used = page->Used++;
+        if (used == 0)
+            bucket.EmptyPages--;
+        if (used + 1 == page->Capacity)
+            RemovePage(ref bucket, page);
+        bucket.AllocatedBytes += page->ElementSize;
+        bucket.Gate.Exit();
+        return block;
+    }
+
+    /// <summary>Returns a small block to its bucket.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(nint pointer, ref TreeHeap tree)
+    {
+        var page = (SmallPage*)(pointer & ~(_pageSize - 1));
+        ref Bucket bucket = ref BucketAt(page->BucketIndex);
+        bucket.Gate.Enter();
+        *(nint*)pointer = page->FreeList;
+        page->FreeList = pointer;
+        int used = page->Used;
+        if (used == page->Capacity)
+            PushPage(ref bucket, page);
+        page->Used = --used;
+        bucket.AllocatedBytes -= page->ElementSize;
+        if (used == 0)
+            OnPageEmptied(ref bucket, page, ref tree);
+        bucket.Gate.Exit();
+    }
+
+    /// <summary>Returns every empty page of every bucket to the tree.</summary>
+    public void GarbageCollect(ref TreeHeap tree)
+    {
+        for (int index = 0; index < Count; index++)
+        {
+            ref Bucket bucket = ref BucketAt(index);
+            bucket.Gate.Enter();
+            var page = (SmallPage*)bucket.Pages;
+            while (page != null)
+            {
+                var next = (SmallPage*)page->Next;
+                if (page->Used == 0)
+                {
+                    RemovePage(ref bucket, page);
+                    tree.FreePage((nint)page);
+                }
+                page = next;
+            }
+            bucket.EmptyPages = 0;
+            bucket.Gate.Exit();
+        }
+    }
+
+    [UnscopedRef]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Bucket BucketAt(int index) => ref Unsafe.Add(ref Unsafe.As<BucketArray, Bucket>(ref _buckets), index);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private SmallPage* AddPage(ref Bucket bucket, int index, ref TreeHeap tree)
+    {
+        nint address = tree.AllocatePage(_pageSize);
+        if (address == 0)
+            return null;
+
+        var page = (SmallPage*)address;
+        page->FreeList = 0;
+        page->Bump = address + _pageSize;
+        page->Used = 0;
+        page->Capacity = bucket.Capacity;
+        page->ElementSize = bucket.ElementSize;
+        page->BucketIndex = index;
+        PushPage(ref bucket, page);
+        bucket.EmptyPages++;
+        return page;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnPageEmptied(ref Bucket bucket, SmallPage* page, ref TreeHeap tree)
+    {
+        if (bucket.EmptyPages < _emptyPagesKept)
+        {
+            // Keep it, and start it afresh: carving from the end again keeps new blocks close together.
+            bucket.EmptyPages++;
+            page->FreeList = 0;
+            page->Bump = (nint)page + _pageSize;
+            return;
+        }
+
+        RemovePage(ref bucket, page);
+        tree.FreePage((nint)page);
+    }
+
+    private static void PushPage(ref Bucket bucket, SmallPage* page)
+    {
+        page->Previous = 0;
+        page->Next = bucket.Pages;
+        if (bucket.Pages != 0)
+            ((SmallPage*)bucket.Pages)->Previous = (nint)page;
+        bucket.Pages = (nint)page;
+    }
+
+    private static void RemovePage(ref Bucket bucket, SmallPage* page)
+    {
+        if (page->Previous != 0)
+            ((SmallPage*)page->Previous)->Next = page->Next;
+        else
+            bucket.Pages = page->Next;
+        if (page->Next != 0)
+            ((SmallPage*)page->Next)->Previous = page->Previous;
+    }
+
+    /// <summary>
+    /// One bucket: its lock, its pages with free blocks and its byte count (kept under the lock, so exact).
+    /// A cache line each, so that threads using neighbouring sizes do not contend for one line.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 64)]
+    private struct Bucket
+    {
+        [FieldOffset(0)] public SpinGate Gate;
+
+        /// <summary>Pages on the list with no block in use.</summary>
+        [FieldOffset(4)] public int EmptyPages;
+
+        /// <summary>The first page with a free block, or 0.</summary>
+        [FieldOffset(8)] public nint Pages;
+
+        [FieldOffset(16)] public long AllocatedBytes;
+        [FieldOffset(24)] public int ElementSize;
+
+        /// <summary>Blocks per page.</summary>
+        [FieldOffset(28)] public int Capacity;
+    }
+
+    [InlineArray(Count)]
+    private struct BucketArray
+    {
+        private Bucket _element0;
+    }
+}
+
+/// <summary>
+/// The header at the start of a small-block page. Its first 16 bytes are the <see cref="BoundaryTag"/> of the
+/// tree block the page lives in and belong to the tree heap; the bucket only touches what follows.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal struct SmallPage
+{
+    /// <summary>The last freed block; each free block holds the next one in its first word.</summary>
+    [FieldOffset(16)] public nint FreeList;
+
+    /// <summary>The lowest block carved so far; the next one is carved just below it.</summary>
+    [FieldOffset(24)] public nint Bump;
+
+    /// <summary>The bucket's list of pages with free blocks.</summary>
+    [FieldOffset(32)] public nint Next;
+
+    [FieldOffset(40)] public nint Previous;
+
+    /// <summary>Blocks in use.</summary>
+    [FieldOffset(48)] public int Used;
+
+    /// <summary>Blocks the page holds.</summary>
+    [FieldOffset(52)] public int Capacity;
+
+    [FieldOffset(56)] public int ElementSize;
+    [FieldOffset(60)] public int BucketIndex;
+}

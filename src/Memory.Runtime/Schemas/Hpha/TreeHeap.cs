@@ -1,0 +1,452 @@
+using System.Diagnostics;
+using Memory.Internal;
+
+namespace Memory.Schemas.Hpha;
+
+/// <summary>
+/// The large-block half of HPHA: blocks above the small-block range, best fit from a red-black tree of free
+/// blocks (with exact-size bins in front of it for free blocks up to 8 KiB, see <see cref="FreeBlockBins"/>,
+/// and recently freed blocks held for reuse by size, see <see cref="QuickLists"/>), carved from chunks
+/// taken from the OS. Also the source of the pages the small-block buckets use.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every block carries a <see cref="BoundaryTag"/>. Allocation takes the best-fitting free block, places the
+/// request in it (respecting alignment) and returns what is left before and after to the tree; freeing
+/// merges the block with free neighbours first, so two free blocks are never adjacent and fragmentation
+/// stays low. Alignment costs nothing when a free block already has a suitably aligned address inside it:
+/// the bytes in front become a free block of their own rather than padding.
+/// </para>
+/// <para>
+/// A chunk is <c>chunkSize</c> bytes aligned to <c>chunkSize</c>:
+/// <c>[ChunkHeader 32][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
+/// merging needs no bounds checks. A chunk whose only block is free again is returned to the OS by
+/// <see cref="GarbageCollect"/>; until then it is reused.
+/// </para>
+/// <para>Every public member takes the heap's lock except <see cref="BlockSize"/>, which reads a live block.</para>
+/// </remarks>
+internal unsafe struct TreeHeap
+{
+    private const int FrontFenceOffset = 32;
+    private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
+
+    /// <summary>The quick lists hold at most 1/HeldShare of the bytes in use (plus a small allowance), bounding what they cost in memory.</summary>
+    private const int HeldShare = 8;
+    private const int MinHeldAllowance = 64 * 1024 * HeldShare;
+
+    private SpinGate _gate;
+    private QuickLists _quick;
+    private FreeBlockBins _bins;
+    private FreeBlockTree _free;
+    private nint _chunks;
+    private long _allocatedBytes;
+    private long _reservedBytes;
+    private readonly nint _chunkSize;
+    private readonly int _pageShift;
+
+    public TreeHeap(nint chunkSize, nint pageSize)
+    {
+        _chunkSize = chunkSize;
+        _pageShift = System.Numerics.BitOperations.Log2((nuint)pageSize);
+    }
+
+    /// <summary>The largest request (size plus alignment) a fresh chunk is sure to satisfy.</summary>
+    public static nint Capacity(nint chunkSize) => chunkSize - FirstBlockOffset - 2 * BoundaryTag.Size - BoundaryTag.MinSplit;
+
+    /// <summary>Usable bytes of live tree blocks (pages handed to the buckets are not counted here).</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
+
+    /// <summary>Bytes of the chunks held from the OS.</summary>
+    public long ReservedBytes => Volatile.Read(ref _reservedBytes);
+
+    /// <summary>The usable size of a live tree block.</summary>
+    public static nint BlockSize(nint memory) => BoundaryTag.BlockSize(BoundaryTag.HeaderOf(memory));
+
+    /// <summary>Allocates a block of at least <paramref name="size"/> bytes whose address is a multiple of <paramref name="alignment"/>.</summary>
+    public nint Allocate(nint size, nint alignment)
+    {
+        nint request = RoundSize(size);
+        _gate.Enter();
+        nint header;
+        if (alignment <= BoundaryTag.Granularity)
+        {
+            nint held = _quick.TryPop(request);
+            if (held != 0)
+            {
+                _allocatedBytes += request;
+                _gate.Exit();
+                return held;
+            }
+            header = Take(request, BoundaryTag.Granularity, headerAligned: false);
+        }
+        else
+        {
+            header = Take(request, alignment, headerAligned: false);
+        }
+        if (header != 0)
+            _allocatedBytes += BoundaryTag.BlockSize(header);
+        _gate.Exit();
+        return header == 0 ? 0 : BoundaryTag.Memory(header);
+    }
+
+    /// <summary>Frees a block from <see cref="Allocate"/>.</summary>
+    public void Free(nint memory)
+    {
+        nint header = BoundaryTag.HeaderOf(memory);
+        _gate.Enter();
+        nint size = BoundaryTag.BlockSize(header);
+        _allocatedBytes -= size;
+        // Hold it for reuse while what is held stays a small share of what is in use (HeldShare).
+        if ((_quick.HeldBytes + size) * HeldShare > _allocatedBytes + MinHeldAllowance || !_quick.TryPush(memory, size))
+            Release(header);
+        _gate.Exit();
+    }
+
+    /// <summary>
+    /// Resizes a live block in place: shrinking returns the tail to the tree, growing absorbs a free block that
+    /// follows. Returns false (block untouched) when the block cannot grow where it is.
+    /// </summary>
+    public bool TryResize(nint memory, nint newSize)
+    {
+        nint request = RoundSize(newSize);
+        nint header = BoundaryTag.HeaderOf(memory);
+        _gate.Enter();
+        nint size = BoundaryTag.BlockSize(header);
+        nint end = header + BoundaryTag.Size + size;
+        if (request > size)
+        {
+            if (BoundaryTag.IsUsed(end) || size + BoundaryTag.Size + BoundaryTag.BlockSize(end) < request)
+            {
+                _gate.Exit();
+                return false;
+            }
+            RemoveFree(BoundaryTag.Memory(end));
+            end = BoundaryTag.Next(end);
+        }
+
+        nint newBlockSize = ShapeUsedBlock(header, end, request);
+        _allocatedBytes += newBlockSize - size;
+        _gate.Exit();
+        return true;
+    }
+
+    /// <summary>
+    /// Takes a <paramref name="pageSize"/> region aligned to <paramref name="pageSize"/> for a small-block
+    /// page and marks it in its chunk's page map. Returns the page address (its first 16 bytes are the tree
+    /// block's header and must not be touched by the page), or 0 when the OS has no memory.
+    /// </summary>
+    public nint AllocatePage(nint pageSize)
+    {
+        _gate.Enter();
+        nint header = Take(pageSize - BoundaryTag.Size, pageSize, headerAligned: true);
+        if (header != 0)
+        {
+            var chunk = (RegionHeader*)((header - 1) & ~(_chunkSize - 1));
+            chunk->SmallPages |= 1UL << (int)((header - (nint)chunk) >> _pageShift);
+        }
+        _gate.Exit();
+        return header;
+    }
+
+    /// <summary>Returns a page from <see cref="AllocatePage"/> to the tree.</summary>
+    public void FreePage(nint page)
+    {
+        _gate.Enter();
+        var chunk = (RegionHeader*)((page - 1) & ~(_chunkSize - 1));
+        chunk->SmallPages &= ~(1UL << (int)((page - (nint)chunk) >> _pageShift));
+        Release(page);
+        _gate.Exit();
+    }
+
+    /// <summary>Returns every chunk that holds no used block to the OS.</summary>
+    public void GarbageCollect()
+    {
+        _gate.Enter();
+        ReleaseHeld();
+        nint chunk = _chunks;
+        while (chunk != 0)
+        {
+            nint next = ((ChunkHeader*)chunk)->Next;
+            nint first = chunk + FirstBlockOffset;
+            if (!BoundaryTag.IsUsed(first) && BoundaryTag.Next(first) == chunk + _chunkSize - BoundaryTag.Size)
+            {
+                RemoveFree(BoundaryTag.Memory(first));
+                Unlink(chunk);
+                _reservedBytes -= _chunkSize;
+                OSSchema.FreeBlock(chunk);
+            }
+            chunk = next;
+        }
+        _gate.Exit();
+    }
+
+    /// <summary>Checks the free tree's invariants and that every chunk's block chain is consistent; null when all hold.</summary>
+    public string? Validate()
+    {
+        _gate.Enter();
+        try
+        {
+            string? error = _free.Validate();
+            if (error is not null)
+                return "free tree: " + error;
+            error = _bins.Validate();
+            if (error is not null)
+                return "free bins: " + error;
+            error = _quick.Validate();
+            if (error is not null)
+                return "quick lists: " + error;
+
+            int freeBlocks = 0;
+            for (nint chunk = _chunks; chunk != 0; chunk = ((ChunkHeader*)chunk)->Next)
+            {
+                nint backFence = chunk + _chunkSize - BoundaryTag.Size;
+                nint previous = chunk + FrontFenceOffset;
+                nint block = BoundaryTag.Next(previous);
+                bool previousFree = false;
+                while (block != backFence)
+                {
+                    if (block > backFence)
+                        return $"chunk 0x{chunk:X}: block 0x{block:X} runs past the back fence";
+                    if (BoundaryTag.Prev(block) != previous)
+                        return $"chunk 0x{chunk:X}: block 0x{block:X} has a wrong previous link";
+                    bool free = !BoundaryTag.IsUsed(block);
+                    if (free && previousFree)
+                        return $"chunk 0x{chunk:X}: two adjacent free blocks at 0x{previous:X} and 0x{block:X}";
+                    if (free)
+                        freeBlocks++;
+                    previousFree = free;
+                    previous = block;
+                    block = BoundaryTag.Next(block);
+                }
+                if (BoundaryTag.Prev(backFence) != previous)
+                    return $"chunk 0x{chunk:X}: back fence has a wrong previous link";
+            }
+            return freeBlocks == _free.Count + _bins.Count ? null : $"{freeBlocks} free blocks in chunks but {_free.Count} in the tree and {_bins.Count} in bins";
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>The number of free blocks in the tree (for tests).</summary>
+    public readonly int FreeBlockCount => _bins.Count + _free.Count;
+
+    private static nint RoundSize(nint size)
+        => size <= BoundaryTag.MinBlockSize ? BoundaryTag.MinBlockSize : AlignmentMath.AlignUp(size, BoundaryTag.Granularity);
+
+    /// <summary>
+    /// Finds a free block where <paramref name="request"/> bytes fit at the alignment (growing the heap when none
+    /// does), carves the used block out of it and returns the used block's header, or 0 when the OS is out.
+    /// With <paramref name="headerAligned"/> the header rather than the memory is aligned (pages).
+    /// </summary>
+    private nint Take(nint request, nint alignment, bool headerAligned)
+    {
+        nint placed = 0;
+        nint node;
+        if (alignment <= BoundaryTag.Granularity && !headerAligned)
+        {
+            // Best fit by size: the smallest binned block that fits, else the tree's.
+            node = request <= FreeBlockBins.MaxSize ? _bins.FindAtLeast(request) : 0;
+            if (node == 0)
+                node = _free.LowerBound(request);
+            if (node != 0)
+                placed = BoundaryTag.HeaderOf(node);
+        }
+        else
+        {
+            node = FindAligned(request, alignment, headerAligned, out placed);
+        }
+
+        if (node == 0 && _quick.Count != 0)
+        {
+            // Held blocks must never make the heap grow: merge them back and search again.
+            ReleaseHeld();
+            return Take(request, alignment, headerAligned);
+        }
+
+        nint header;
+        if (node != 0)
+        {
+            RemoveFree(node);
+            header = BoundaryTag.HeaderOf(node);
+        }
+        else
+        {
+            header = AddChunk();
+            if (header == 0)
+                return 0;
+            bool fits = TryPlace(header, request, alignment, headerAligned, out placed);
+            Debug.Assert(fits, "requests are routed to the tree only when a fresh chunk holds them");
+        }
+
+        return Carve(header, placed, request);
+    }
+
+    /// <summary>
+    /// The smallest free block where the aligned request fits, walking candidates in size order: the bins, then
+    /// the tree. Any block of at least request + alignment + MinSplit bytes fits, so the walk only passes over
+    /// blocks smaller than that.
+    /// </summary>
+    private nint FindAligned(nint request, nint alignment, bool headerAligned, out nint placed)
+    {
+        placed = 0;
+        if (request <= FreeBlockBins.MaxSize)
+        {
+            for (int bin = _bins.NextNonEmpty(FreeBlockBins.BinOf(request + BoundaryTag.Granularity - 1)); bin >= 0; bin = _bins.NextNonEmpty(bin + 1))
+            {
+                for (nint node = _bins.Head(bin); node != 0; node = FreeBlockBins.Next(node))
+                {
+                    if (TryPlace(BoundaryTag.HeaderOf(node), request, alignment, headerAligned, out placed))
+                        return node;
+                }
+            }
+        }
+        for (nint node = _free.LowerBound(request); node != 0; node = FreeBlockTree.Successor(node))
+        {
+            if (TryPlace(BoundaryTag.HeaderOf(node), request, alignment, headerAligned, out placed))
+                return node;
+        }
+        return 0;
+    }
+
+    /// <summary>Frees every block the quick lists hold, merging each with its free neighbours.</summary>
+    private void ReleaseHeld()
+    {
+        int list = 0;
+        for (nint memory = _quick.PopAny(ref list); memory != 0; memory = _quick.PopAny(ref list))
+            Release(BoundaryTag.HeaderOf(memory));
+    }
+
+    /// <summary>Adds a free block to the bins or, when larger than they hold, the tree.</summary>
+    private void InsertFree(nint node)
+    {
+        if (FreeBlockTree.KeyOf(node) <= FreeBlockBins.MaxSize)
+            _bins.Insert(node);
+        else
+            _free.Insert(node);
+    }
+
+    /// <summary>Removes a free block from wherever its size put it.</summary>
+    private void RemoveFree(nint node)
+    {
+        if (FreeBlockTree.KeyOf(node) <= FreeBlockBins.MaxSize)
+            _bins.Remove(node);
+        else
+            _free.Remove(node);
+    }
+
+    /// <summary>Where the aligned request would go inside the free block at <paramref name="header"/>, and whether it fits.</summary>
+    private static bool TryPlace(nint header, nint request, nint alignment, bool headerAligned, out nint placed)
+    {
+        nint end = BoundaryTag.Next(header);
+        nint bias = headerAligned ? 0 : BoundaryTag.Size;
+        nint at = AlignmentMath.AlignUp(header + bias, alignment) - bias;
+        if (at != header && at - header < BoundaryTag.MinSplit)
+        {
+            // Too little room in front for a free block of its own: move to the next aligned address.
+            at = AlignmentMath.AlignUp(header + bias + BoundaryTag.MinSplit, alignment) - bias;
+        }
+        placed = at;
+        return at + BoundaryTag.Size + request <= end;
+    }
+
+    /// <summary>
+    /// Turns the free block at <paramref name="header"/> (already out of the tree) into a used block at
+    /// <paramref name="placed"/>, returning the space in front and any usable tail to the tree.
+    /// </summary>
+    private nint Carve(nint header, nint placed, nint request)
+    {
+        nint end = BoundaryTag.Next(header);
+        if (placed != header)
+        {
+            BoundaryTag.SetFree(header, placed - header - BoundaryTag.Size);
+            InsertFree(BoundaryTag.Memory(header));
+            BoundaryTag.SetPrev(placed, header);
+        }
+        ShapeUsedBlock(placed, end, request);
+        return placed;
+    }
+
+    /// <summary>
+    /// Makes the used block at <paramref name="header"/> span up to <paramref name="end"/>, less a tail returned
+    /// to the tree when one of at least <see cref="BoundaryTag.MinSplit"/> bytes is left over. Returns its size.
+    /// </summary>
+    private nint ShapeUsedBlock(nint header, nint end, nint request)
+    {
+        nint size = end - header - BoundaryTag.Size;
+        if (size - request >= BoundaryTag.MinSplit)
+        {
+            nint tail = header + BoundaryTag.Size + request;
+            BoundaryTag.SetPrev(tail, header);
+            BoundaryTag.SetUsed(header, request);
+            ReleaseRange(tail, end);
+            return request;
+        }
+        BoundaryTag.SetUsed(header, size);
+        BoundaryTag.SetPrev(end, header);
+        return size;
+    }
+
+    /// <summary>Frees the block at <paramref name="header"/>, merging it with free neighbours.</summary>
+    private void Release(nint header) => ReleaseRange(header, BoundaryTag.Next(header));
+
+    /// <summary>
+    /// Makes [<paramref name="header"/>, <paramref name="end"/>) a free block, merged with a free block on either
+    /// side, and adds it to the tree. The header's previous link must already be right.
+    /// </summary>
+    private void ReleaseRange(nint header, nint end)
+    {
+        if (!BoundaryTag.IsUsed(end))
+        {
+            RemoveFree(BoundaryTag.Memory(end));
+            end = BoundaryTag.Next(end);
+        }
+        nint previous = BoundaryTag.Prev(header);
+        if (!BoundaryTag.IsUsed(previous))
+        {
+            RemoveFree(BoundaryTag.Memory(previous));
+            header = previous;
+        }
+        BoundaryTag.SetFree(header, end - header - BoundaryTag.Size);
+        BoundaryTag.SetPrev(end, header);
+        InsertFree(BoundaryTag.Memory(header));
+    }
+
+    /// <summary>Takes a new chunk from the OS; returns the header of its one free block (not yet in the tree), or 0.</summary>
+    private nint AddChunk()
+    {
+        nint chunk = OSSchema.AllocateBlock(_chunkSize, _chunkSize);
+        if (chunk == 0)
+            return 0;
+
+        var header = (ChunkHeader*)chunk;
+        header->Region.Kind = RegionKind.Chunk;
+        header->Region.SmallPages = 0;
+        header->Previous = 0;
+        header->Next = _chunks;
+        if (_chunks != 0)
+            ((ChunkHeader*)_chunks)->Previous = chunk;
+        _chunks = chunk;
+        _reservedBytes += _chunkSize;
+
+        nint front = chunk + FrontFenceOffset;
+        nint first = chunk + FirstBlockOffset;
+        nint back = chunk + _chunkSize - BoundaryTag.Size;
+        BoundaryTag.Write(front, prev: 0, size: 0, used: true);
+        BoundaryTag.Write(first, prev: front, size: back - first - BoundaryTag.Size, used: false);
+        BoundaryTag.Write(back, prev: first, size: 0, used: true);
+        return first;
+    }
+
+    private void Unlink(nint chunk)
+    {
+        var header = (ChunkHeader*)chunk;
+        if (header->Previous != 0)
+            ((ChunkHeader*)header->Previous)->Next = header->Next;
+        else
+            _chunks = header->Next;
+        if (header->Next != 0)
+            ((ChunkHeader*)header->Next)->Previous = header->Previous;
+    }
+}
