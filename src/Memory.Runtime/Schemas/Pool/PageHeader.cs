@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Memory.Schemas.Pool;
+
+/// <summary>
+/// The layout of a pool page: blocks from the page start, this header in the last <see cref="Size"/> bytes.
+/// </summary>
+/// <remarks>
+/// Pages are aligned to the page size, so a block finds its header by masking its address (<see cref="Of"/>),
+/// with no lookup. Keeping the header at the end rather than the start lets block 0 sit on the page boundary,
+/// so every block of a class is aligned to the largest power of two dividing its size, and a page of its own
+/// serves any alignment up to the page size.
+/// A header belongs to the pool that owns the page (<see cref="Owner"/>); only that pool's thread touches its
+/// fields, except <see cref="Owner"/> and <see cref="BlockSize"/>, which never change while a block of the page
+/// is live and may be read from any thread.
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PageHeader
+{
+    /// <summary>Bytes reserved for the header at the end of every page: one cache line.</summary>
+    public const int Size = 64;
+
+    /// <summary>Class index of a page that holds one block aligned beyond what any class gives.</summary>
+    public const int OwnPage = -1;
+
+    /// <summary>Class index of a page that is in the pool's empty-page cache.</summary>
+    public const int Unused = -2;
+
+    /// <summary>Free blocks of this page, linked through their first word (see <see cref="FreeList"/>).</summary>
+    public nint FreeBlocks;
+
+    /// <summary>Neighbours in the list the page is on: its class's pages with space, or the empty-page cache.</summary>
+    public PageHeader* Next;
+
+    /// <inheritdoc cref="Next"/>
+    public PageHeader* Previous;
+
+    /// <summary>The pool whose thread may allocate from and free into this page directly.</summary>
+    public PoolHeap* Owner;
+
+    /// <summary>The run of pages this page was carved from.</summary>
+    public PageRun* Run;
+
+    /// <summary>Live blocks in the page.</summary>
+    public int Used;
+
+    /// <summary>Blocks the page holds.</summary>
+    public int Capacity;
+
+    /// <summary>The usable size of each block: the class size, or the rounded size for a page of its own.</summary>
+    public int BlockSize;
+
+    /// <summary>The size class, <see cref="OwnPage"/> or <see cref="Unused"/>.</summary>
+    public int ClassIndex;
+
+    /// <summary>Whether the page is linked in its class's list of pages with space.</summary>
+    public bool InClassList;
+
+    /// <summary>The header of the page holding <paramref name="block"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PageHeader* Of(nint block, nint pageMask) => (PageHeader*)((block | pageMask) + 1 - Size);
+
+    /// <summary>The header of the page starting at <paramref name="page"/>.</summary>
+    public static PageHeader* AtPage(nint page, nint pageSize) => (PageHeader*)(page + pageSize - Size);
+
+    /// <summary>The first byte of the page this header ends.</summary>
+    public static nint PageStart(PageHeader* header, nint pageSize) => (nint)header + Size - pageSize;
+
+    /// <summary>
+    /// Makes the page serve <paramref name="capacity"/> blocks of <paramref name="blockSize"/>, all of them free and
+    /// linked in address order, so the first allocations walk the page forwards.
+    /// </summary>
+    public static void FormatForClass(PageHeader* header, nint pageSize, int classIndex, int blockSize, int capacity)
+    {
+        nint first = PageStart(header, pageSize);
+        nint last = first + (nint)(capacity - 1) * blockSize;
+        for (nint block = first; block < last; block += blockSize)
+            FreeList.SetNext(block, block + blockSize);
+        FreeList.SetNext(last, 0);
+
+        header->FreeBlocks = first;
+        header->Used = 0;
+        header->Capacity = capacity;
+        header->BlockSize = blockSize;
+        header->ClassIndex = classIndex;
+        header->InClassList = false;
+    }
+
+    /// <summary>Makes the page hold one live block at its start, for an alignment beyond any class.</summary>
+    public static nint FormatAsOwnPage(PageHeader* header, nint pageSize, int blockSize)
+    {
+        header->FreeBlocks = 0;
+        header->Used = 1;
+        header->Capacity = 1;
+        header->BlockSize = blockSize;
+        header->ClassIndex = OwnPage;
+        header->InClassList = false;
+        return PageStart(header, pageSize);
+    }
+}
