@@ -44,4 +44,7 @@ public sealed class ThreadPoolAllocator : AllocatorBase<ThreadPoolSchema>, IAllo
 
     /// <inheritdoc/>
     public static ThreadPoolAllocator CreateAllocator() => new();
+
+    /// <summary>Pools of exited threads not yet adopted by another thread or released.</summary>
+    internal int OrphanedPoolCount => Schema.OrphanedPoolCount;
 }

@@ -64,16 +64,13 @@ internal sealed unsafe class ThreadPoolSet
         }
     }
 
-    /// <summary>Pools whose thread has exited and that no thread has adopted yet.</summary>
+    /// <summary>Pools known to be orphaned and not adopted yet (exits are noticed by the finalizer, by attaching and by collecting).</summary>
     public int OrphanCount
     {
         get
         {
             lock (_gate)
-            {
-                OrphanExitedThreads();
                 return _orphans.Count;
-            }
         }
     }
 
