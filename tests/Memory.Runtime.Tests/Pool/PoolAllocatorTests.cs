@@ -304,6 +304,31 @@ public unsafe class PoolAllocatorTests
     }
 
     [Fact]
+    public void GarbageCollectFromAnotherThreadLeavesTheTrimToThePoolsThread()
+    {
+        using var allocator = PoolAllocators.Create(PoolKind.Pool);
+        var blocks = new nint[3000];
+        for (int i = 0; i < blocks.Length; i++)
+            blocks[i] = allocator.Allocate(48);
+        foreach (nint block in blocks)
+            allocator.DeAllocate(block);
+        long reserved = allocator.ReservedBytes;
+
+        // As AllocatorManager does when some other allocator runs out of memory on another thread.
+        var collector = new Thread(allocator.GarbageCollect);
+        collector.Start();
+        collector.Join();
+        Assert.Equal(reserved, allocator.ReservedBytes);
+
+        // The pool's own thread honours the request the next time it needs a page.
+        nint other = allocator.Allocate(200);
+        Assert.True(allocator.ReservedBytes < reserved, $"{allocator.ReservedBytes} bytes reserved after the trim, {reserved} before");
+        allocator.DeAllocate(other);
+        allocator.GarbageCollect();
+        Assert.Equal(0, allocator.ReservedBytes);
+    }
+
+    [Fact]
     public void SharedInstancesAreRegisteredWithTheirTypeIds()
     {
         Assert.Same(PoolAllocator.Instance, AllocatorInstance<PoolAllocator>.Get());

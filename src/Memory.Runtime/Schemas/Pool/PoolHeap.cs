@@ -41,10 +41,16 @@ internal unsafe struct PoolHeap
     public PageSupply Pages;
 
     /// <summary>
-    /// Set by another thread's garbage collection; the owner then returns its empty pages the next time it needs a
-    /// page. Read and written with volatile semantics.
+    /// Set by a garbage collection on a thread that may not touch the pool; the pool's thread then returns its empty
+    /// pages the next time it needs a page or empties one. Read and written with volatile semantics.
     /// </summary>
     public int TrimRequested;
+
+    /// <summary>
+    /// The managed id of the thread that last took or emptied a page: the thread using the pool, as far as a
+    /// garbage collection needs to know (see <see cref="PoolSchema.GarbageCollect"/>). Written on slow paths only.
+    /// </summary>
+    public int ActiveThreadId;
 
     /// <summary>Live bytes handed out by this pool, whichever thread freed them. Any thread.</summary>
     public static long LiveBytes(PoolHeap* heap) => Volatile.Read(ref heap->AllocatedBytes) - heap->Remote->FreedBytes;
@@ -174,16 +180,24 @@ internal unsafe struct PoolHeap
         if (page->ClassIndex == PageHeader.OwnPage)
         {
             heap->Pages.Return(page);
-            return;
+        }
+        else
+        {
+            SizeClassPages* sizeClass = heap->Classes + page->ClassIndex;
+            if (!page->InClassList)
+                sizeClass->AddFirst(page);
+            if (page->Used == 0 && !sizeClass->IsOnly(page))
+            {
+                sizeClass->Remove(page);
+                heap->Pages.Return(page);
+            }
         }
 
-        SizeClassPages* sizeClass = heap->Classes + page->ClassIndex;
-        if (!page->InClassList)
-            sizeClass->AddFirst(page);
-        if (page->Used == 0 && !sizeClass->IsOnly(page))
+        if (page->Used == 0)
         {
-            sizeClass->Remove(page);
-            heap->Pages.Return(page);
+            heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
+            if (Volatile.Read(ref heap->TrimRequested) != 0)
+                Trim(heap);
         }
     }
 
@@ -232,6 +246,7 @@ internal unsafe struct PoolHeap
 
     private static PageHeader* TakePage(PoolHeap* heap)
     {
+        heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
         if (Volatile.Read(ref heap->TrimRequested) != 0)
             Trim(heap);
         else if (heap->Remote->HasBlocks)

@@ -95,8 +95,24 @@ public unsafe struct PoolSchema : IAllocationSchema
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly nint AllocationSize(nint pointer) => PageHeader.Of(pointer, _heap->Layout.PageMask)->BlockSize;
 
-    /// <inheritdoc/>
-    public readonly void GarbageCollect() => PoolHeap.Trim(_heap);
+    /// <summary>
+    /// Returns pages none of whose blocks is live: at once when called on the thread using the pool, otherwise at
+    /// that thread's next page change.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="AllocatorManager.GarbageCollect"/> (also run when any allocator is out of memory) collects every
+    /// allocator from whatever thread it runs on. Trimming there, while the pool's own thread is inside an
+    /// allocation, would corrupt a pool, which takes no locks. So a collection from any other thread than the one
+    /// that last took or emptied a page only sets a flag, and the pool's thread trims the next time it takes a page
+    /// or empties one.
+    /// </remarks>
+    public readonly void GarbageCollect()
+    {
+        if (System.Environment.CurrentManagedThreadId == Volatile.Read(ref _heap->ActiveThreadId))
+            PoolHeap.Trim(_heap);
+        else
+            Volatile.Write(ref _heap->TrimRequested, 1);
+    }
 
     /// <summary>Whether a block already meets an alignment; 0 (the default) is the minimum size, which every block meets.</summary>
     internal static bool IsAligned(nint pointer, nint alignment) => alignment == 0 || (pointer & (alignment - 1)) == 0;
