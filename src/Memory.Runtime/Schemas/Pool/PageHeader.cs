@@ -14,6 +14,10 @@ namespace Memory.Schemas.Pool;
 /// A header belongs to the pool that owns the page (<see cref="Owner"/>); only that pool's thread touches its
 /// fields, except <see cref="Owner"/> and <see cref="BlockSize"/>, which never change while a block of the page
 /// is live and may be read from any thread.
+/// The header keeps no count of live blocks: updating one on every allocation and free would put a
+/// read-modify-write of the same word on the hot path twice per block, which costs as much as the rest of the path.
+/// A page is known to be wholly free by counting its two free lists (<see cref="CountFreeBlocks"/>), which only
+/// garbage collection and page reclaiming do.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PageHeader
@@ -27,8 +31,15 @@ internal unsafe struct PageHeader
     /// <summary>Class index of a page that is in the pool's empty-page cache.</summary>
     public const int Unused = -2;
 
-    /// <summary>Free blocks of this page, linked through their first word (see <see cref="FreeList"/>).</summary>
+    /// <summary>Free blocks that allocations take from, linked through their first word (see <see cref="FreeList"/>).</summary>
     public nint FreeBlocks;
+
+    /// <summary>
+    /// Blocks the owner freed since the page last refilled <see cref="FreeBlocks"/>. Kept apart so that freeing and
+    /// allocating do not wait on each other's writes to one list head; when <see cref="FreeBlocks"/> runs dry, this
+    /// list becomes it.
+    /// </summary>
+    public nint LocalFree;
 
     /// <summary>Neighbours in the list the page is on: its class's pages with space, or the empty-page cache.</summary>
     public PageHeader* Next;
@@ -41,9 +52,6 @@ internal unsafe struct PageHeader
 
     /// <summary>The run of pages this page was carved from.</summary>
     public PageRun* Run;
-
-    /// <summary>Live blocks in the page.</summary>
-    public int Used;
 
     /// <summary>Blocks the page holds.</summary>
     public int Capacity;
@@ -80,18 +88,29 @@ internal unsafe struct PageHeader
         FreeList.SetNext(last, 0);
 
         header->FreeBlocks = first;
-        header->Used = 0;
+        header->LocalFree = 0;
         header->Capacity = capacity;
         header->BlockSize = blockSize;
         header->ClassIndex = classIndex;
         header->InClassList = false;
     }
 
+    /// <summary>Free blocks of the page: the length of both free lists.</summary>
+    public static int CountFreeBlocks(PageHeader* header)
+    {
+        int count = 0;
+        for (nint block = header->FreeBlocks; block != 0; block = FreeList.Next(block))
+            count++;
+        for (nint block = header->LocalFree; block != 0; block = FreeList.Next(block))
+            count++;
+        return count;
+    }
+
     /// <summary>Makes the page hold one live block at its start, for an alignment beyond any class.</summary>
     public static nint FormatAsOwnPage(PageHeader* header, nint pageSize, int blockSize)
     {
         header->FreeBlocks = 0;
-        header->Used = 1;
+        header->LocalFree = 0;
         header->Capacity = 1;
         header->BlockSize = blockSize;
         header->ClassIndex = OwnPage;

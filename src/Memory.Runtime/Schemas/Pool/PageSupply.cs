@@ -23,8 +23,14 @@ internal unsafe struct PageSupply
     /// <summary>Bytes of the runs held, used or not.</summary>
     public long ReservedBytes;
 
+    /// <summary>Pages handed out and not returned: in some size class or holding a block of their own.</summary>
+    public int PagesInUse;
+
     /// <summary>Whether the supply holds no memory at all.</summary>
     public readonly bool IsEmpty => _runs == null;
+
+    /// <summary>Whether the next <see cref="Take"/> has to ask the C heap for a new run.</summary>
+    public readonly bool NeedsNewRun => _emptyPages == null && (_newestRun == null || _newestRun->Touched == _pagesPerRun);
 
     public void Initialize(in PoolLayout layout)
     {
@@ -41,6 +47,7 @@ internal unsafe struct PageSupply
         {
             Unlink(page);
             page->Run->FreePages--;
+            PagesInUse++;
             return page;
         }
 
@@ -55,6 +62,7 @@ internal unsafe struct PageSupply
         page = PageHeader.AtPage(run->Start + run->Touched * _pageSize, _pageSize);
         run->Touched++;
         run->FreePages--;
+        PagesInUse++;
         page->Owner = owner;
         page->Run = run;
         page->Next = null;
@@ -73,6 +81,7 @@ internal unsafe struct PageSupply
             _emptyPages->Previous = page;
         _emptyPages = page;
         page->Run->FreePages++;
+        PagesInUse--;
     }
 
     /// <summary>Returns every run none of whose pages is in use to the C heap.</summary>

@@ -17,9 +17,16 @@ namespace Memory.Schemas.Pool;
 /// to their pool, and a block freed from another thread must find that pool from the page alone.
 /// </para>
 /// <para>
-/// Counting is exact and cheap: <see cref="AllocatedBytes"/> is a plain field the owner adds block sizes to and
-/// subtracts them from; blocks freed by other threads are counted on the remote stack instead, so the live bytes
-/// are <see cref="LiveBytes"/> = allocated - remotely freed, with no interlocked operation on the owner's path.
+/// Counting is exact and cheap: the owner adds block sizes to <see cref="AllocatedBytes"/> when it allocates and
+/// to <see cref="FreedBytes"/> when it frees, plain fields that only grow (two fields rather than one, so that an
+/// allocation and the next free do not wait on each other's write); blocks freed by other threads are counted on
+/// the remote stack instead. <see cref="LiveBytes"/> is the difference, with no interlocked operation on the
+/// owner's path.
+/// </para>
+/// <para>
+/// Pages do not count their live blocks (see <see cref="PageHeader"/>), so a page that empties stays with its class
+/// until the pool looks for empty pages: on <see cref="Trim"/>, and before taking a new run from the C heap when the
+/// pages in use hold markedly more than the live bytes (<see cref="ReclaimEmptyPages"/>).
 /// </para>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -34,8 +41,17 @@ internal unsafe struct PoolHeap
     /// <summary>Blocks freed by threads other than the owner, on a cache line of their own.</summary>
     public RemoteFreeStack* Remote;
 
-    /// <summary>Bytes allocated minus bytes freed by the owner (blocks freed by other threads count on <see cref="Remote"/>).</summary>
+    /// <summary>Bytes the owner has allocated, ever.</summary>
     public long AllocatedBytes;
+
+    /// <summary>Bytes the owner has freed, ever (blocks freed by other threads count on <see cref="Remote"/>).</summary>
+    public long FreedBytes;
+
+    /// <summary>
+    /// <see cref="PageSupply.PagesInUse"/> at which the next search for empty pages is worth its cost; raised after
+    /// each search so that searching stays a fraction of the work of formatting pages.
+    /// </summary>
+    public int NextReclaimAt;
 
     /// <summary>The pages: empty-page cache, runs, reserved bytes.</summary>
     public PageSupply Pages;
@@ -53,7 +69,8 @@ internal unsafe struct PoolHeap
     public int ActiveThreadId;
 
     /// <summary>Live bytes handed out by this pool, whichever thread freed them. Any thread.</summary>
-    public static long LiveBytes(PoolHeap* heap) => Volatile.Read(ref heap->AllocatedBytes) - heap->Remote->FreedBytes;
+    public static long LiveBytes(PoolHeap* heap)
+        => Volatile.Read(ref heap->AllocatedBytes) - Volatile.Read(ref heap->FreedBytes) - heap->Remote->FreedBytes;
 
     /// <summary>Bytes of unmanaged memory <see cref="Initialize"/> needs, including slack to align it to a cache line.</summary>
     public static int StorageBytes(in PoolLayout layout)
@@ -103,7 +120,6 @@ internal unsafe struct PoolHeap
             if (block != 0)
             {
                 page->FreeBlocks = FreeList.Next(block);
-                page->Used++;
                 heap->AllocatedBytes += page->BlockSize;
                 return block;
             }
@@ -119,7 +135,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeAllocate(PoolHeap* heap, PageHeader* page, nint block)
     {
-        heap->AllocatedBytes -= page->BlockSize;
+        heap->FreedBytes += page->BlockSize;
         Release(heap, page, block);
     }
 
@@ -147,6 +163,16 @@ internal unsafe struct PoolHeap
     {
         Volatile.Write(ref heap->TrimRequested, 0);
         DrainRemoteFrees(heap);
+        ReclaimEmptyPages(heap);
+        heap->Pages.ReleaseEmptyRuns();
+    }
+
+    /// <summary>
+    /// Moves every wholly free page from its class to the empty-page cache, where any class can take it. Walks the
+    /// free lists of the pages with space, so it costs as much as the free blocks there are. Owner only.
+    /// </summary>
+    public static void ReclaimEmptyPages(PoolHeap* heap)
+    {
         for (int i = 0; i < heap->Layout.ClassCount; i++)
         {
             SizeClassPages* sizeClass = heap->Classes + i;
@@ -154,7 +180,7 @@ internal unsafe struct PoolHeap
             while (page != null)
             {
                 PageHeader* next = page->Next;
-                if (page->Used == 0)
+                if (PageHeader.CountFreeBlocks(page) == page->Capacity)
                 {
                     sizeClass->Remove(page);
                     heap->Pages.Return(page);
@@ -162,43 +188,30 @@ internal unsafe struct PoolHeap
                 page = next;
             }
         }
-        heap->Pages.ReleaseEmptyRuns();
+        heap->NextReclaimAt = heap->Pages.PagesInUse + Math.Max(heap->Layout.PagesPerRun, heap->Pages.PagesInUse / 4);
     }
 
     /// <summary>Returns a block to its page without counting it. Owner only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        FreeList.Push(ref page->FreeBlocks, block);
-        if (--page->Used == 0 || !page->InClassList)
-            AfterReleaseChangesPageState(heap, page);
+        FreeList.Push(ref page->LocalFree, block);
+        if (!page->InClassList)
+            ReleaseIntoPageWithoutSpace(heap, page);
     }
 
+    /// <summary>A block went back to a page that was full, or that held one block of its own.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AfterReleaseChangesPageState(PoolHeap* heap, PageHeader* page)
+    private static void ReleaseIntoPageWithoutSpace(PoolHeap* heap, PageHeader* page)
     {
         if (page->ClassIndex == PageHeader.OwnPage)
-        {
             heap->Pages.Return(page);
-        }
         else
-        {
-            SizeClassPages* sizeClass = heap->Classes + page->ClassIndex;
-            if (!page->InClassList)
-                sizeClass->AddFirst(page);
-            if (page->Used == 0 && !sizeClass->IsOnly(page))
-            {
-                sizeClass->Remove(page);
-                heap->Pages.Return(page);
-            }
-        }
+            heap->Classes[page->ClassIndex].AddFirst(page);
 
-        if (page->Used == 0)
-        {
-            heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
-            if (Volatile.Read(ref heap->TrimRequested) != 0)
-                Trim(heap);
-        }
+        heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
+        if (Volatile.Read(ref heap->TrimRequested) != 0)
+            Trim(heap);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -222,7 +235,6 @@ internal unsafe struct PoolHeap
         }
 
         nint block = FreeList.Pop(ref page->FreeBlocks);
-        page->Used++;
         heap->AllocatedBytes += page->BlockSize;
         return block;
     }
@@ -251,8 +263,15 @@ internal unsafe struct PoolHeap
             Trim(heap);
         else if (heap->Remote->HasBlocks)
             DrainRemoteFrees(heap);
+
+        if (heap->Pages.NeedsNewRun && heap->Pages.PagesInUse >= heap->NextReclaimAt && HoldsSpareMemory(heap))
+            ReclaimEmptyPages(heap);
         return heap->Pages.Take(heap);
     }
+
+    /// <summary>Whether the pages in use hold at least two pages' worth of bytes more than is live: then some may be empty.</summary>
+    private static bool HoldsSpareMemory(PoolHeap* heap)
+        => (long)heap->Pages.PagesInUse * heap->Layout.PageSize - LiveBytes(heap) >= 2 * heap->Layout.PageSize;
 
     private const int CacheLine = 64;
 

@@ -54,7 +54,7 @@ public unsafe struct PoolSchema : IAllocationSchema
     public readonly PoolSchemaOptions Options => _memory.Options;
 
     /// <inheritdoc/>
-    public readonly long NumAllocatedBytes => _heap->AllocatedBytes;
+    public readonly long NumAllocatedBytes => PoolHeap.LiveBytes(_heap);
 
     /// <inheritdoc/>
     public readonly long ReservedBytes => _heap->Pages.ReservedBytes;

@@ -8,9 +8,8 @@ namespace Memory.Schemas.Pool;
 /// <remarks>
 /// Allocation takes from the head page's free list. A page that fills up stays in the list until an allocation
 /// finds it full at the head and drops it (so the hot path never unlinks); it rejoins at the head when one of its
-/// blocks is freed. A page whose last block is freed leaves for the pool's empty-page cache, where any class can
-/// reuse it, unless it is the class's only page: keeping one spare avoids taking and formatting a page again and
-/// again when a single block is allocated and freed in a loop.
+/// blocks is freed. Every page with a free block is therefore in the list. Wholly free pages stay in it until the
+/// pool reclaims them for other classes (garbage collection, or a pool about to take a new run of pages).
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct SizeClassPages
@@ -24,20 +23,28 @@ internal unsafe struct SizeClassPages
     /// <summary>How many blocks fit in a page of the class.</summary>
     public int BlocksPerPage;
 
-    /// <summary>Drops full pages from the head; returns the first page with a free block, or null.</summary>
+    /// <summary>
+    /// The first page with a free block, its allocation list refilled from the blocks freed into it if need be;
+    /// full pages met at the head are dropped. Null when no page of the class has a free block.
+    /// </summary>
     public PageHeader* FirstWithSpace()
     {
         PageHeader* page = Head;
-        while (page != null && page->FreeBlocks == 0)
+        while (page != null)
         {
+            if (page->FreeBlocks != 0)
+                return page;
+            if (page->LocalFree != 0)
+            {
+                page->FreeBlocks = page->LocalFree;
+                page->LocalFree = 0;
+                return page;
+            }
             Remove(page);
             page = Head;
         }
-        return page;
+        return null;
     }
-
-    /// <summary>Whether <paramref name="page"/> is the class's only page.</summary>
-    public readonly bool IsOnly(PageHeader* page) => Head == page && page->Next == null;
 
     /// <summary>Links a page at the head, so the next allocation uses it.</summary>
     public void AddFirst(PageHeader* page)
