@@ -277,6 +277,32 @@ public unsafe class PoolAllocatorTests
     [Theory]
     [InlineData(PoolKind.Pool)]
     [InlineData(PoolKind.ThreadPool)]
+    public void PagesEmptiedInOneClassServeAnotherWithoutGarbageCollect(PoolKind kind)
+    {
+        using var allocator = PoolAllocators.Create(kind);
+        var small = new nint[20_000];
+        for (int i = 0; i < small.Length; i++)
+            small[i] = allocator.Allocate(16);
+        long reserved = allocator.ReservedBytes;
+        foreach (nint block in small)
+            allocator.DeAllocate(block);
+
+        // 320,000 bytes took 80 pages of 16-byte blocks; 1,000 blocks of 256 bytes (15 to a page) need 67 of them.
+        // The emptied pages are found before the C heap is asked for more.
+        var large = new nint[1000];
+        for (int i = 0; i < large.Length; i++)
+            large[i] = allocator.Allocate(256);
+        Assert.Equal(reserved, allocator.ReservedBytes);
+
+        foreach (nint block in large)
+            allocator.DeAllocate(block);
+        allocator.GarbageCollect();
+        Assert.Equal(0, allocator.ReservedBytes);
+    }
+
+    [Theory]
+    [InlineData(PoolKind.Pool)]
+    [InlineData(PoolKind.ThreadPool)]
     public void GarbageCollectKeepsPagesWithLiveBlocks(PoolKind kind)
     {
         using var allocator = PoolAllocators.Create(kind);
