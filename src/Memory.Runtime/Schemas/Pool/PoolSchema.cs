@@ -11,8 +11,8 @@ namespace Memory.Schemas;
 /// <para>
 /// Classes run from <see cref="PoolSchemaOptions.MinAllocationSize"/> to <see cref="PoolSchemaOptions.MaxAllocationSize"/>
 /// in steps of the minimum (by default 8 to 512 in steps of 8). A request is rounded up to the minimum, then to its
-/// alignment; <see cref="AllocationSize"/> is the rounded size. Requests above the maximum return 0, so a pool is
-/// used for what it is good at and falls back to nothing silently.
+/// alignment; <see cref="AllocationSize"/> is the rounded size. Requests above the maximum return 0: a pool serves
+/// small blocks only, and larger ones belong to another allocator.
 /// </para>
 /// <para>
 /// Alignment: the default (0) is the minimum allocation size. Any power of two up to the page size works for sizes
@@ -22,8 +22,9 @@ namespace Memory.Schemas;
 /// <para>
 /// Each page (4 KiB by default, aligned to its size) holds blocks of one class and a header at its end that a block
 /// finds by masking its address. Free blocks are linked through their first word. Pages come from the C heap in
-/// runs (<see cref="OSSchema"/>); <see cref="GarbageCollect"/> returns runs none of whose pages is in use.
-/// <see cref="ReservedBytes"/> is the memory of the runs held.
+/// runs (<see cref="OSSchema"/>). A page emptied in one class serves any class once the pool looks for empty pages:
+/// before it asks the C heap for a new run, and on <see cref="GarbageCollect"/>, which also returns runs none of
+/// whose pages is in use. <see cref="ReservedBytes"/> is the memory of the runs held.
 /// </para>
 /// <para>Create it with a constructor: a <c>default</c> instance has no pool and must not be used.</para>
 /// </remarks>
