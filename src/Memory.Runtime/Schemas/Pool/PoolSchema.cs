@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using Memory.Schemas.Pool;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// O3DE's <c>PoolSchema</c>: a small-block allocator of fixed size classes carved from pages. Very fast, and
+/// <b>not thread-safe</b>; <see cref="ThreadPoolSchema"/> is the thread-safe version.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Classes run from <see cref="PoolSchemaOptions.MinAllocationSize"/> to <see cref="PoolSchemaOptions.MaxAllocationSize"/>
+/// in steps of the minimum (by default 8 to 512 in steps of 8). A request is rounded up to the minimum, then to its
+/// alignment; <see cref="AllocationSize"/> is the rounded size. Requests above the maximum return 0: a pool serves
+/// small blocks only, and larger ones belong to another allocator.
+/// </para>
+/// <para>
+/// Alignment: the default (0) is the minimum allocation size. Any power of two up to the page size works for sizes
+/// up to the maximum; when rounding the size up to the alignment would pass the maximum (e.g. alignment 1024 with
+/// the default maximum of 512), the block gets a page of its own. Alignments above the page size return 0.
+/// </para>
+/// <para>
+/// Each page (4 KiB by default, aligned to its size) holds blocks of one class and a header at its end that a block
+/// finds by masking its address. Free blocks are linked through their first word. Pages come from the C heap in
+/// runs (<see cref="OSSchema"/>). A page emptied in one class serves any class once the pool looks for empty pages:
+/// before it asks the C heap for a new run, and on <see cref="GarbageCollect"/>, which also returns runs none of
+/// whose pages is in use. <see cref="ReservedBytes"/> is the memory of the runs held.
+/// </para>
+/// <para>Create it with a constructor: a <c>default</c> instance has no pool and must not be used.</para>
+/// </remarks>
+public unsafe struct PoolSchema : IAllocationSchema
+{
+    private readonly PoolHeapMemory _memory;
+    private readonly PoolHeap* _heap;
+
+    /// <summary>A pool with the default options (4 KiB pages, blocks of 8 to 512 bytes).</summary>
+    public PoolSchema()
+        : this(PoolSchemaOptions.Default)
+    {
+    }
+
+    /// <summary>A pool shaped by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The options break a rule of <see cref="PoolSchemaOptions"/>.</exception>
+    public PoolSchema(PoolSchemaOptions options)
+    {
+        var layout = new PoolLayout(options);
+        _memory = new PoolHeapMemory(layout, options);
+        _heap = _memory.Heap;
+    }
+
+    /// <inheritdoc/>
+    public static bool IsThreadSafe => false;
+
+    /// <summary>The options the pool was made with.</summary>
+    public readonly PoolSchemaOptions Options => _memory.Options;
+
+    /// <inheritdoc/>
+    public readonly long NumAllocatedBytes => PoolHeap.LiveBytes(_heap);
+
+    /// <inheritdoc/>
+    public readonly long ReservedBytes => _heap->Pages.ReservedBytes;
+
+    /// <inheritdoc/>
+    public readonly long Capacity => long.MaxValue;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly nint Allocate(nint size, nint alignment) => PoolHeap.Allocate(_heap, size, alignment);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void DeAllocate(nint pointer, nint size, nint alignment)
+        => PoolHeap.DeAllocate(_heap, PageHeader.Of(pointer, _heap->Layout.PageMask), pointer);
+
+    /// <inheritdoc/>
+    /// <remarks>Stays in place when the block already has the size class and alignment asked for; otherwise moves.</remarks>
+    public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
+    {
+        PoolHeap* heap = _heap;
+        if (!heap->Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
+            return 0;
+
+        PageHeader* page = PageHeader.Of(pointer, heap->Layout.PageMask);
+        if (blockSize == page->BlockSize && IsAligned(pointer, newAlignment))
+            return pointer;
+
+        nint moved = PoolHeap.AllocatePlaced(heap, classIndex, blockSize);
+        if (moved == 0)
+            return 0;
+        Buffer.MemoryCopy((void*)pointer, (void*)moved, blockSize, Math.Min(page->BlockSize, blockSize));
+        PoolHeap.DeAllocate(heap, page, pointer);
+        return moved;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly nint AllocationSize(nint pointer) => PageHeader.Of(pointer, _heap->Layout.PageMask)->BlockSize;
+
+    /// <summary>
+    /// Returns pages none of whose blocks is live: at once when called on the thread using the pool, otherwise at
+    /// that thread's next page change.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="AllocatorManager.GarbageCollect"/> (also run when any allocator is out of memory) collects every
+    /// allocator from whatever thread it runs on. Trimming there, while the pool's own thread is inside an
+    /// allocation, would corrupt a pool, which takes no locks. So a collection from any other thread than the one
+    /// that last took or emptied a page only sets a flag, and the pool's thread trims the next time it takes a page
+    /// or empties one.
+    /// </remarks>
+    public readonly void GarbageCollect()
+    {
+        if (System.Environment.CurrentManagedThreadId == Volatile.Read(ref _heap->ActiveThreadId))
+            PoolHeap.Trim(_heap);
+        else
+            Volatile.Write(ref _heap->TrimRequested, 1);
+    }
+
+    /// <summary>Whether a block already meets an alignment; 0 (the default) is the minimum size, which every block meets.</summary>
+    internal static bool IsAligned(nint pointer, nint alignment) => alignment == 0 || (pointer & (alignment - 1)) == 0;
+}

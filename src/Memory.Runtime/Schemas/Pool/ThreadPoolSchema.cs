@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using Memory.Schemas.Pool;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// O3DE's <c>ThreadPoolSchema</c>: a <see cref="PoolSchema"/> per thread, so allocation and same-thread frees take
+/// no lock and no interlocked instruction. Thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Sizes, classes and alignment follow <see cref="PoolSchema"/>. Each schema instance owns its per-thread pools; a
+/// thread finds its pool through a thread-static table keyed by the instance.
+/// </para>
+/// <para>
+/// Every page belongs to one thread's pool. A block freed by another thread is pushed on a lock-free stack of the
+/// owning pool, which its thread drains when a size class runs out of free blocks (or needs a new page). Byte counts
+/// stay exact under any mix of threads: each pool counts what its thread allocates and frees, and the stack counts
+/// what other threads free into it, so <see cref="NumAllocatedBytes"/> (the sum over the pools) never drifts.
+/// </para>
+/// <para>
+/// When a thread exits, its pool is orphaned: blocks in it stay valid and may be freed from any thread. The pool is
+/// handed to the next thread that starts using the schema, or, on <see cref="GarbageCollect"/>, drained and its
+/// free pages released, the pool itself going once nothing in it is live. Exited threads are noticed at the next
+/// garbage collection of the schema (or of the runtime, through a finalizer).
+/// </para>
+/// <para>
+/// <see cref="GarbageCollect"/> trims the calling thread's pool and the orphans at once; other live threads trim
+/// their own the next time they need a page, since only a pool's thread may touch its pages.
+/// </para>
+/// <para>Create it with a constructor: a <c>default</c> instance has no pools and must not be used.</para>
+/// </remarks>
+public unsafe struct ThreadPoolSchema : IAllocationSchema
+{
+    private readonly ThreadPoolSet _pools;
+    private readonly int _id;
+    private readonly nint _pageMask;
+
+    /// <summary>Per-thread pools with the default options (4 KiB pages, blocks of 8 to 512 bytes).</summary>
+    public ThreadPoolSchema()
+        : this(PoolSchemaOptions.Default)
+    {
+    }
+
+    /// <summary>Per-thread pools shaped by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The options break a rule of <see cref="PoolSchemaOptions"/>.</exception>
+    public ThreadPoolSchema(PoolSchemaOptions options)
+    {
+        _pools = new ThreadPoolSet(options);
+        _id = _pools.Id;
+        _pageMask = _pools.Layout.PageMask;
+    }
+
+    /// <inheritdoc/>
+    public static bool IsThreadSafe => true;
+
+    /// <summary>The options every per-thread pool was made with.</summary>
+    public readonly PoolSchemaOptions Options => _pools.Options;
+
+    /// <inheritdoc/>
+    public readonly long NumAllocatedBytes => _pools.LiveBytes;
+
+    /// <inheritdoc/>
+    public readonly long ReservedBytes => _pools.ReservedBytes;
+
+    /// <inheritdoc/>
+    public readonly long Capacity => long.MaxValue;
+
+    /// <summary>Pools whose thread has exited and that no thread has taken over yet.</summary>
+    internal readonly int OrphanedPoolCount => _pools.OrphanCount;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly nint Allocate(nint size, nint alignment) => PoolHeap.Allocate(CurrentHeap(), size, alignment);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void DeAllocate(nint pointer, nint size, nint alignment)
+    {
+        PageHeader* page = PageHeader.Of(pointer, _pageMask);
+        PoolHeap* owner = page->Owner;
+        if (owner == ThreadHeapTable.Find(_id))
+            PoolHeap.DeAllocate(owner, page, pointer);
+        else
+            owner->Remote->Push(pointer, page->BlockSize);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Stays in place when the block already has the size class and alignment asked for; otherwise the new block
+    /// comes from the calling thread's pool and the old one is freed as any other free (to its owner if another thread's).
+    /// </remarks>
+    public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
+    {
+        if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
+            return 0;
+
+        PageHeader* page = PageHeader.Of(pointer, _pageMask);
+        if (blockSize == page->BlockSize && PoolSchema.IsAligned(pointer, newAlignment))
+            return pointer;
+
+        nint moved = PoolHeap.AllocatePlaced(CurrentHeap(), classIndex, blockSize);
+        if (moved == 0)
+            return 0;
+        Buffer.MemoryCopy((void*)pointer, (void*)moved, blockSize, Math.Min(page->BlockSize, blockSize));
+        DeAllocate(pointer, 0, 0);
+        return moved;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly nint AllocationSize(nint pointer) => PageHeader.Of(pointer, _pageMask)->BlockSize;
+
+    /// <inheritdoc/>
+    public readonly void GarbageCollect() => _pools.GarbageCollect();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly PoolHeap* CurrentHeap()
+    {
+        PoolHeap* heap = ThreadHeapTable.Find(_id);
+        return heap != null ? heap : _pools.AttachCurrentThread();
+    }
+}
