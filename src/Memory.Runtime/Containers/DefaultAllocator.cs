@@ -7,5 +7,5 @@ namespace Memory.Containers;
 internal static class DefaultAllocator
 {
     /// <summary>The process-wide default; read once per container, at construction.</summary>
-    public static IAllocator Instance => OSAllocator.Instance;
+    public static IAllocator Instance => SystemAllocator.Instance;
 }

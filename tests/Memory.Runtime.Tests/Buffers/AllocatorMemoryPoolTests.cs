@@ -193,7 +193,7 @@ public sealed class AllocatorMemoryPoolTests
     {
         using var pool = new AllocatorMemoryPool();
 
-        Assert.Same(OSAllocator.Instance, pool.Allocator);
+        Assert.Same(SystemAllocator.Instance, pool.Allocator);
     }
 
     private static int CurrentLine([CallerLineNumber] int line = 0) => line;

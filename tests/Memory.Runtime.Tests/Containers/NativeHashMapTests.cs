@@ -256,7 +256,7 @@ public sealed class NativeHashMapTests
     {
         using var map = new NativeHashMap<int, int>();
 
-        Assert.Same(OSAllocator.Instance, map.Allocator);
+        Assert.Same(SystemAllocator.Instance, map.Allocator);
     }
 }
 

@@ -347,7 +347,7 @@ public sealed class NativeListTests
     {
         using var list = new NativeList<int>();
 
-        Assert.Same(OSAllocator.Instance, list.Allocator);
+        Assert.Same(SystemAllocator.Instance, list.Allocator);
     }
 
     [Fact]
