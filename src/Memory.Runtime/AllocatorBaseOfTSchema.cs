@@ -21,9 +21,9 @@ namespace Memory;
 /// <para>
 /// Each call reads the allocator's path once. The fast path (tracking <see cref="TrackingMode.None"/>) is
 /// one argument check and the schema. The counting path (<see cref="TrackingMode.Counters"/>) adds the
-/// block's usable size to the counters with plain additions, into plain fields when the schema is not
-/// thread-safe and into the calling thread's cell when it is (the JIT folds that choice away). Everything
-/// else (records, checked mode, guards, budgets) is on the tracked path, out of line.
+/// block's usable size to the counters: plain additions when the schema is not thread-safe, interlocked
+/// ones or per-thread cells when it is (the JIT folds that choice away; see <see cref="AllocationRecords"/>).
+/// Everything else (records, checked mode, guards, budgets) is on the tracked path, out of line.
 /// </para>
 /// </remarks>
 /// <typeparam name="TSchema">The allocation algorithm.</typeparam>
@@ -160,7 +160,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     private void Count(nint size)
     {
         if (TSchema.IsThreadSafe)
-            _counters.AddStriped(size);
+            _counters.AddConcurrent(size);
         else
             _counters.AddLocal(size);
     }
@@ -169,7 +169,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     private void Uncount(nint size)
     {
         if (TSchema.IsThreadSafe)
-            _counters.RemoveStriped(size);
+            _counters.RemoveConcurrent(size);
         else
             _counters.RemoveLocal(size);
     }

@@ -20,7 +20,7 @@ public sealed class AllocationRecord
         File = entry.File;
         Line = entry.Line;
         Sequence = entry.Sequence;
-        Timestamp = new DateTime(entry.Ticks, DateTimeKind.Utc);
+        Timestamp = TimeOf(entry.TickCount);
         _stack = entry.Stack;
         _stackDepth = stackDepth;
     }
@@ -49,7 +49,7 @@ public sealed class AllocationRecord
     /// <summary>The allocation's place in its allocator's order of allocations (see <see cref="AllocationRecords.Mark"/>).</summary>
     public long Sequence { get; }
 
-    /// <summary>When it was allocated (UTC).</summary>
+    /// <summary>When it was allocated (UTC, to within the coarse system clock's resolution of a few milliseconds).</summary>
     public DateTime Timestamp { get; }
 
     /// <summary>"file:line", or "(unknown)" when the caller passed no site.</summary>
@@ -65,6 +65,10 @@ public sealed class AllocationRecord
     /// <inheritdoc/>
     public override string ToString()
         => $"0x{Address:X} {RequestedSize} bytes at {CallSite}{(Name is null ? "" : $" ({Name})")}";
+
+    /// <summary>Converts a <see cref="System.Environment.TickCount64"/> taken earlier to the time it was taken.</summary>
+    internal static DateTime TimeOf(long tickCount)
+        => DateTime.UtcNow.AddMilliseconds(tickCount - System.Environment.TickCount64);
 
     internal static string FormatCallSite(string? file, int line)
         => string.IsNullOrEmpty(file) ? "(unknown)" : $"{file}:{line}";

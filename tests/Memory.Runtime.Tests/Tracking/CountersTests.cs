@@ -1,4 +1,5 @@
 using Memory.Tracking;
+using Memory.Tracking.Counters;
 
 namespace Memory.Runtime.Tests.Tracking;
 
@@ -25,7 +26,6 @@ public sealed class CountersTests
         using AllocatorBase allocator = threadSafeSchema
             ? new ThreadSafeTestAllocator(TrackingMode.Counters)
             : new SingleThreadedTestAllocator(TrackingMode.Counters);
-        Assert.Equal(threadSafeSchema, allocator.Records.Counters.IsStriped);
 
         nint a = allocator.Allocate(100);
         nint b = allocator.Allocate(28, 64);
@@ -71,9 +71,51 @@ public sealed class CountersTests
     }
 
     [Fact]
-    public void StripedPeakOfOneThreadIsWithinOnePublicationOfTheTruePeak()
+    public void AThreadSafeAllocatorUsedByOneThreadCountsSharedWithAnExactPeak()
     {
         using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        var blocks = Enumerable.Range(0, 300).Select(_ => allocator.Allocate(1000)).ToArray();
+        foreach (var block in blocks)
+            allocator.DeAllocate(block);
+
+        Assert.False(allocator.Records.Counters.IsStriped);
+        Assert.Equal(300_000, allocator.Records.PeakBytes);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(300, allocator.Records.TotalAllocations);
+    }
+
+    [Fact]
+    public void ASecondThreadTurnsTheCountersStriped()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        for (int i = 0; i < 100; i++)
+            allocator.DeAllocate(allocator.Allocate(16));
+        Assert.False(allocator.Records.Counters.IsStriped);
+
+        nint kept = 0;
+        var other = new Thread(() =>
+        {
+            for (int i = 0; i < 100; i++)
+                allocator.DeAllocate(allocator.Allocate(16));
+            kept = allocator.Allocate(24);
+        });
+        other.Start();
+        other.Join();
+
+        Assert.True(allocator.Records.Counters.IsStriped);
+        Assert.Equal(24, allocator.Records.AllocatedBytes);
+        Assert.Equal(1, allocator.Records.LiveAllocations);
+        Assert.Equal(201, allocator.Records.TotalAllocations);
+        allocator.DeAllocate(kept);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+    }
+
+    [Fact]
+    public void AStripedPeakOfOneThreadIsWithinOnePublicationOfTheTruePeak()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        allocator.Records.Counters.MakeStriped();
         const int blockSize = 1000;
         const int count = 300;  // 300,000 bytes at the top, never read while live
         var blocks = new nint[count];
@@ -83,14 +125,15 @@ public sealed class CountersTests
             allocator.DeAllocate(block);
 
         long peak = allocator.Records.PeakBytes;
-        Assert.InRange(peak, count * blockSize - Memory.Tracking.Counters.AllocationCounters.PublishThreshold, count * blockSize);
+        Assert.InRange(peak, count * blockSize - AllocationCounters.PublishThreshold, count * blockSize);
         Assert.Equal(0, allocator.Records.AllocatedBytes);
     }
 
     [Fact]
-    public void StripedPeakIsNeverBelowATotalThatWasRead()
+    public void AStripedPeakIsNeverBelowATotalThatWasRead()
     {
         using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        allocator.Records.Counters.MakeStriped();
         nint small = allocator.Allocate(1234);           // far below the publication threshold
         Assert.Equal(1234, allocator.Records.AllocatedBytes);
         allocator.DeAllocate(small);
@@ -168,6 +211,7 @@ public sealed class CountersTests
     public void AThreadThatExitedHandsItsCellOnAndItsCountsStay()
     {
         using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        allocator.Records.Counters.MakeStriped();
         var leftLive = new List<nint>();
         for (int i = 0; i < 10; i++)
         {
@@ -201,9 +245,11 @@ public sealed class CountersTests
     public void ASlotReusedByAnotherAllocatorNeverMixesTheirCounts()
     {
         var first = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        first.Records.Counters.MakeStriped();
         nint survivor = first.Allocate(48);
         first.Dispose();                      // gives its slot back
         using var second = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        second.Records.Counters.MakeStriped();
         nint block = second.Allocate(16);
 
         first.DeAllocate(survivor);           // a free after dispose still counts, into the first allocator

@@ -32,6 +32,7 @@ public sealed class MetricsTests
     public void AStripedAllocatorsFiguresAreReadBackExactly()
     {
         using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        allocator.Records.Counters.MakeStriped();
         var blocks = Enumerable.Range(0, 10).Select(_ => allocator.Allocate(64)).ToArray();
         var figures = Collect(allocator.Name);
         Assert.Equal(640, figures[MemoryMetrics.AllocatedInstrument]);

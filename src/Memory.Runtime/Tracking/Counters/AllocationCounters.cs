@@ -3,29 +3,33 @@ using System.Runtime.CompilerServices;
 namespace Memory.Tracking.Counters;
 
 /// <summary>
-/// Live bytes, allocation counts and peak of one allocator, kept in one of two ways chosen by the
-/// allocator's schema so that counting costs a few plain additions.
+/// Live bytes, allocation counts and peak of one allocator, kept so that counting costs a few additions
+/// and the totals stay exact under any concurrency.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Local</b> (schemas that are not thread-safe, whose callers already serialise every call): plain
-/// fields, plain additions, an exact peak.
+/// <b>Schemas that are not thread-safe</b> (whose callers already serialise every call): plain fields,
+/// plain additions, an exact peak.
 /// </para>
 /// <para>
-/// <b>Striped</b> (thread-safe schemas): each thread adds into a cell of its own with plain stores, found
-/// through a thread-static table indexed by this object's slot; readers sum the cells under a lock.
-/// Totals are exact: a block allocated on one thread and freed on another adds to one cell and subtracts
-/// from the other. When a thread has exited, its cell is folded into the retired totals and handed to
-/// the next thread that needs one, so the number of cells follows the number of live threads.
+/// <b>Thread-safe schemas</b> start <em>shared</em>: one interlocked add on the bytes and one on a count
+/// per operation, which on an uncontended cache line costs less than finding a per-thread cell (a
+/// thread-static lookup is a call into the TLS resolver on Linux), and gives an exact peak. Every 64th
+/// operation, picked by the count the interlocked add returns, looks at the calling thread; once a
+/// second thread is seen, the counters turn <em>striped</em> for good: each thread adds into a cell of
+/// its own with plain stores, found through thread-static tables indexed by this object's slot, and
+/// readers sum the shared totals and the cells. A block allocated on one thread and freed on another adds
+/// to one cell and subtracts from the other, so totals stay exact. When a thread has exited, its cell is
+/// folded into the shared totals and handed to the next thread that needs one, so the number of cells
+/// follows the number of live threads.
 /// </para>
 /// <para>
-/// The striped peak cannot be exact without a shared write per operation, so it is defined as the
-/// high-water mark of two kinds of observed totals: the <em>published</em> total, to which each thread
-/// adds its running sum whenever that sum has moved by more than <see cref="PublishThreshold"/> bytes since
-/// its last publication (one interlocked add, rare for steady alloc/free traffic), and every exact total
-/// computed by a read. Hence it is never below any total a reader has seen, and it differs from the true
-/// peak by at most <see cref="PublishThreshold"/> per thread that was counting at the time (for one thread,
-/// it is at most the true peak and at least the true peak minus <see cref="PublishThreshold"/>).
+/// A striped peak cannot be exact without a shared write per operation, so it is the high-water mark of
+/// two kinds of observed totals: the <em>published</em> total, to which each thread adds its running sum
+/// whenever that sum has moved by more than <see cref="PublishThreshold"/> bytes since it last did (one
+/// interlocked add, rare for steady alloc/free traffic), and every total computed by a read. It is never
+/// below a total a reader has seen, and it is within <see cref="PublishThreshold"/> per counting thread of
+/// the true peak.
 /// </para>
 /// </remarks>
 internal sealed class AllocationCounters
@@ -33,35 +37,34 @@ internal sealed class AllocationCounters
     /// <summary>How far a thread's running sum may drift from what it has published before it publishes.</summary>
     public const long PublishThreshold = 64 * 1024;
 
+    /// <summary>Shared counting looks at the calling thread when the returned count is a multiple of this plus one.</summary>
+    private const long ThreadCheckMask = 63;
+
+    [ThreadStatic]
+    private static CounterCell? t_lastCell;
+
     [ThreadStatic]
     private static CounterCell?[]? t_cells;
 
     private readonly object _gate = new();
+    private readonly bool _concurrent;
 
-    // Local mode.
+    // Exact totals without cells; with cells, the totals published by threads and folded from exited ones.
     private long _bytes;
     private long _allocations;
     private long _frees;
-
-    // Both modes; in striped mode raised with a compare-exchange.
     private long _peak;
 
-    // Striped mode.
-    private int _slot;
+    private volatile bool _striped;
+    private Thread? _soleThread;
+    private int _slot = -1;
     private CounterCell[] _cells = [];
-    private long _published;
-    private long _retiredBytes;
-    private long _retiredAllocations;
-    private long _retiredFrees;
 
-    public AllocationCounters(bool striped)
-    {
-        IsStriped = striped;
-        _slot = striped ? CounterSlots.Rent() : -1;
-    }
+    /// <param name="concurrent">Whether the schema is thread-safe, so that several threads count at once.</param>
+    public AllocationCounters(bool concurrent) => _concurrent = concurrent;
 
-    /// <summary>Whether threads count into cells of their own (thread-safe schemas).</summary>
-    public bool IsStriped { get; }
+    /// <summary>Whether threads count into cells of their own (a thread-safe schema used from several threads).</summary>
+    public bool IsStriped => _striped;
 
     /// <summary>Cells in use, for tests: at most one per thread that has counted and not exited.</summary>
     internal int CellCount
@@ -78,11 +81,13 @@ internal sealed class AllocationCounters
     {
         get
         {
-            if (!IsStriped)
+            if (!_striped)
                 return Volatile.Read(ref _bytes);
             lock (_gate)
             {
-                long bytes = SumBytes();
+                long bytes = Volatile.Read(ref _bytes);
+                foreach (var cell in _cells)
+                    bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
                 RaisePeak(bytes);
                 return bytes;
             }
@@ -94,11 +99,9 @@ internal sealed class AllocationCounters
     {
         get
         {
-            if (!IsStriped)
-                return Volatile.Read(ref _allocations) - Volatile.Read(ref _frees);
             lock (_gate)
             {
-                long live = _retiredAllocations - _retiredFrees;
+                long live = Volatile.Read(ref _allocations) - Volatile.Read(ref _frees);
                 foreach (var cell in _cells)
                     live += Volatile.Read(ref cell.Allocations) - Volatile.Read(ref cell.Frees);
                 return live;
@@ -111,11 +114,9 @@ internal sealed class AllocationCounters
     {
         get
         {
-            if (!IsStriped)
-                return Volatile.Read(ref _allocations);
             lock (_gate)
             {
-                long total = _retiredAllocations;
+                long total = Volatile.Read(ref _allocations);
                 foreach (var cell in _cells)
                     total += Volatile.Read(ref cell.Allocations);
                 return total;
@@ -128,8 +129,8 @@ internal sealed class AllocationCounters
     {
         get
         {
-            if (IsStriped)
-                _ = Bytes; // an exact read raises the peak to the present total
+            if (_striped)
+                _ = Bytes; // a read raises the peak to the present total
             return Volatile.Read(ref _peak);
         }
     }
@@ -137,14 +138,11 @@ internal sealed class AllocationCounters
     /// <summary>Lowers the peak to the present total.</summary>
     public void ResetPeak()
     {
-        if (!IsStriped)
-        {
-            Volatile.Write(ref _peak, Volatile.Read(ref _bytes));
-            return;
-        }
         lock (_gate)
         {
-            long bytes = SumBytes();
+            long bytes = Volatile.Read(ref _bytes);
+            foreach (var cell in _cells)
+                bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
             Volatile.Write(ref _peak, bytes);
         }
     }
@@ -168,9 +166,71 @@ internal sealed class AllocationCounters
         _frees++;
     }
 
-    /// <summary>Counts an allocation into the calling thread's cell.</summary>
+    /// <summary>Counts an allocation on a thread-safe schema.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddStriped(nint size)
+    public void AddConcurrent(nint size)
+    {
+        if (_striped)
+        {
+            AddToCell(size);
+            return;
+        }
+        long bytes = Interlocked.Add(ref _bytes, size);
+        if ((Interlocked.Increment(ref _allocations) & ThreadCheckMask) == 1)
+            CheckSoleThread();
+        if (bytes > Volatile.Read(ref _peak))
+            RaisePeak(bytes);
+    }
+
+    /// <summary>Counts a free on a thread-safe schema.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RemoveConcurrent(nint size)
+    {
+        if (_striped)
+        {
+            RemoveFromCell(size);
+            return;
+        }
+        Interlocked.Add(ref _bytes, -size);
+        if ((Interlocked.Increment(ref _frees) & ThreadCheckMask) == 1)
+            CheckSoleThread();
+    }
+
+    /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
+    internal void MakeStriped()
+    {
+        lock (_gate)
+        {
+            if (_striped)
+                return;
+            _slot = CounterSlots.Rent();
+            _striped = true;
+        }
+    }
+
+    /// <summary>Gives the slot back; later counting (frees after dispose) still works, through the slow path.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (_slot >= 0)
+                CounterSlots.Return(_slot);
+            _slot = -1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckSoleThread()
+    {
+        if (!_concurrent)
+            return;
+        Thread current = Thread.CurrentThread;
+        Thread sole = Volatile.Read(ref _soleThread) ?? Interlocked.CompareExchange(ref _soleThread, current, null) ?? current;
+        if (sole != current)
+            MakeStriped();
+    }
+
+    private void AddToCell(nint size)
     {
         CounterCell cell = CurrentCell();
         long bytes = cell.Bytes + size;
@@ -180,9 +240,7 @@ internal sealed class AllocationCounters
             Publish(cell);
     }
 
-    /// <summary>Counts a free into the calling thread's cell.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void RemoveStriped(nint size)
+    private void RemoveFromCell(nint size)
     {
         CounterCell cell = CurrentCell();
         long bytes = cell.Bytes - size;
@@ -192,35 +250,31 @@ internal sealed class AllocationCounters
             Publish(cell);
     }
 
-    /// <summary>Gives the slot back; later counting (frees after dispose) still works, through the slow path.</summary>
-    public void Release()
-    {
-        if (!IsStriped)
-            return;
-        int slot = Interlocked.Exchange(ref _slot, -1);
-        if (slot >= 0)
-            CounterSlots.Return(slot);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private CounterCell CurrentCell()
     {
-        CounterCell?[]? cells = t_cells;
-        int slot = _slot;
-        if (cells is not null && (uint)slot < (uint)cells.Length)
-        {
-            CounterCell? cell = cells[slot];
-            if (cell is not null && cell.Counters == this)
-                return cell;
-        }
-        return AttachCell();
+        // Most threads count into one allocator at a time: one thread-static read finds the cell.
+        CounterCell? last = t_lastCell;
+        if (last is not null && last.Counters == this)
+            return last;
+        return t_lastCell = FindCell();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private CounterCell FindCell()
+    {
+        CounterCell?[]? cells = t_cells;
+        int slot = _slot;
+        if (cells is not null && (uint)slot < (uint)cells.Length && cells[slot] is { } cell && cell.Counters == this)
+            return cell;
+        return AttachCell();
+    }
+
     private CounterCell AttachCell()
     {
         Thread current = Thread.CurrentThread;
         CounterCell? cell = null;
+        int slot;
         lock (_gate)
         {
             foreach (var candidate in _cells)
@@ -249,14 +303,11 @@ internal sealed class AllocationCounters
             if (cell is null)
             {
                 cell = new CounterCell(this, current);
-                var grown = new CounterCell[_cells.Length + 1];
-                _cells.CopyTo(grown, 0);
-                grown[^1] = cell;
-                _cells = grown;
+                _cells = [.. _cells, cell];
             }
+            slot = _slot;
         }
 
-        int slot = _slot;
         if (slot >= 0)
         {
             var cells = t_cells;
@@ -270,15 +321,12 @@ internal sealed class AllocationCounters
         return cell;
     }
 
-    /// <summary>Moves an exited thread's cell into the retired totals; called under the gate.</summary>
+    /// <summary>Folds an exited thread's cell into the shared totals and clears it; called under the gate.</summary>
     private void Retire(CounterCell cell)
     {
-        long bytes = Volatile.Read(ref cell.Bytes);
-        _retiredBytes += bytes;
-        _retiredAllocations += Volatile.Read(ref cell.Allocations);
-        _retiredFrees += Volatile.Read(ref cell.Frees);
-        // The retired part is fully published, so the published total keeps matching the cells.
-        Interlocked.Add(ref _published, bytes - cell.Published);
+        Interlocked.Add(ref _bytes, Volatile.Read(ref cell.Bytes) - cell.Published);
+        Interlocked.Add(ref _allocations, Volatile.Read(ref cell.Allocations));
+        Interlocked.Add(ref _frees, Volatile.Read(ref cell.Frees));
         cell.Bytes = 0;
         cell.Published = 0;
         cell.Allocations = 0;
@@ -291,15 +339,7 @@ internal sealed class AllocationCounters
         long bytes = cell.Bytes;
         long delta = bytes - cell.Published;
         cell.Published = bytes;
-        RaisePeak(Interlocked.Add(ref _published, delta));
-    }
-
-    private long SumBytes()
-    {
-        long bytes = _retiredBytes;
-        foreach (var cell in _cells)
-            bytes += Volatile.Read(ref cell.Bytes);
-        return bytes;
+        RaisePeak(Interlocked.Add(ref _bytes, delta));
     }
 
     private void RaisePeak(long candidate)

@@ -32,8 +32,8 @@ internal struct RecordEntry
     /// <summary>Allocation order within the allocator, from 1.</summary>
     public long Sequence;
 
-    /// <summary>When it was allocated, in <see cref="DateTime.Ticks"/> (UTC).</summary>
-    public long Ticks;
+    /// <summary>When it was allocated, in <see cref="System.Environment.TickCount64"/> milliseconds.</summary>
+    public long TickCount;
 
     /// <summary>The allocating stack, in <see cref="TrackingMode.RecordsWithStacks"/>.</summary>
     public StackTrace? Stack;
