@@ -189,13 +189,20 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        var leaks = Records.GetLeakReport();
-        if (!leaks.IsEmpty)
-            AllocatorManager.PublishLeakReport(leaks);
-        Dispose(disposing: true);
-        AllocatorManager.Unregister(this);
-        Records.Counters.Release();
-        GC.SuppressFinalize(this);
+        try
+        {
+            var leaks = Records.GetLeakReport();
+            if (!leaks.IsEmpty)
+                AllocatorManager.PublishLeakReport(leaks);
+        }
+        finally
+        {
+            // A failing report output must not keep the allocator registered.
+            Dispose(disposing: true);
+            AllocatorManager.Unregister(this);
+            Records.Counters.Release();
+            GC.SuppressFinalize(this);
+        }
     }
 
     /// <summary>Releases what a derived allocator holds.</summary>

@@ -219,7 +219,7 @@ public static class AllocatorManager
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"Allocator",-36} {"Used",14} {"Peak",14} {"Reserved",14} {"Allocations",12}  Mode");
+            $"{"Allocator",-36} {"Used",14} {"Peak",14} {"Reserved",14} {"Live blocks",12}  Mode");
         foreach (var root in GetReportTree())
             AppendNode(text, root, depth: 0);
         return text.ToString();

@@ -65,6 +65,12 @@ public sealed class AllocationRecords
         set => _stackDepth = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one frame.");
     }
 
+    /// <summary>
+    /// Whether captured stacks carry file names and line numbers (default true). Reading them from the
+    /// symbols roughly triples the cost of a capture; turn it off to keep only method names.
+    /// </summary>
+    public bool StackFileInfo { get; set; } = true;
+
     /// <summary>Usable bytes of the live blocks that were counted.</summary>
     public long AllocatedBytes => Counters.Bytes;
 
@@ -180,7 +186,7 @@ public sealed class AllocationRecords
     {
         // Skip this frame and Record; the allocator's own frames are dropped when the stack is formatted,
         // so keep a few more frames than asked for to make room for them.
-        var frames = new StackTrace(2, fNeedFileInfo: true).GetFrames();
+        var frames = new StackTrace(2, StackFileInfo).GetFrames();
         int keep = Math.Min(frames.Length, _stackDepth + 4);
         return keep == frames.Length ? new StackTrace(frames) : new StackTrace(frames[..keep]);
     }

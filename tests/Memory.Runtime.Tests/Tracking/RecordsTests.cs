@@ -107,6 +107,24 @@ public sealed class RecordsTests
     }
 
     [Fact]
+    public void StacksCanBeCapturedWithoutFileInformation()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.RecordsWithStacks);
+        allocator.Records.StackFileInfo = false;
+        nint block = AllocateThroughAHelper(allocator);
+        allocator.Records.StackFileInfo = true;
+        nint withFiles = AllocateThroughAHelper(allocator);
+
+        Assert.True(allocator.Records.TryGet(block, out var bare));
+        Assert.True(allocator.Records.TryGet(withFiles, out var full));
+        Assert.Contains(nameof(AllocateThroughAHelper), bare.StackTrace);
+        Assert.DoesNotContain(nameof(RecordsTests) + ".cs", bare.StackTrace);
+        Assert.Contains(nameof(RecordsTests) + ".cs:line", full.StackTrace);
+        allocator.DeAllocate(block);
+        allocator.DeAllocate(withFiles);
+    }
+
+    [Fact]
     public void RecordsModeCountsToo()
     {
         using var allocator = new SingleThreadedTestAllocator(TrackingMode.Records);
