@@ -15,7 +15,7 @@ namespace Memory.Tracking.Counters;
 /// <b>Thread-safe schemas</b> start <em>shared</em>: one interlocked add on the bytes and one on a count
 /// per operation, which on an uncontended cache line costs less than finding a per-thread cell (a
 /// thread-static lookup is a call into the TLS resolver on Linux), and gives an exact peak. Every 64th
-/// operation, picked by the count the interlocked add returns, looks at the calling thread; once a
+/// allocation, picked by the count the interlocked add returns, looks at the calling thread; once a
 /// second thread is seen, the counters turn <em>striped</em> for good: each thread adds into a cell of
 /// its own with plain stores, found through thread-static tables indexed by this object's slot, and
 /// readers sum the shared totals and the cells. A block allocated on one thread and freed on another adds
@@ -37,7 +37,7 @@ internal sealed class AllocationCounters
     /// <summary>How far a thread's running sum may drift from what it has published before it publishes.</summary>
     public const long PublishThreshold = 64 * 1024;
 
-    /// <summary>Shared counting looks at the calling thread when the returned count is a multiple of this plus one.</summary>
+    /// <summary>Shared counting looks at the calling thread when the allocation count is a multiple of this plus one.</summary>
     private const long ThreadCheckMask = 63;
 
     [ThreadStatic]
@@ -191,9 +191,9 @@ internal sealed class AllocationCounters
             RemoveFromCell(size);
             return;
         }
+        // Only allocations look for a second thread: one that only frees costs contention, never accuracy.
         Interlocked.Add(ref _bytes, -size);
-        if ((Interlocked.Increment(ref _frees) & ThreadCheckMask) == 1)
-            CheckSoleThread();
+        Interlocked.Increment(ref _frees);
     }
 
     /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
