@@ -1,26 +1,54 @@
 using System.Runtime.CompilerServices;
+using Memory.Diagnostics;
 using Memory.Tracking;
+using Memory.Tracking.Records;
 
 namespace Memory;
 
 /// <summary>
-/// What every allocator shares, whatever its schema: a name and description, tracking, and membership
-/// of the <see cref="AllocatorManager"/> from construction to <see cref="Dispose()"/>.
+/// What every allocator shares, whatever its schema: a name and description, tracking, the debugging
+/// modes (checked mode, overrun detection, budgets), and membership of the <see cref="AllocatorManager"/>
+/// from construction to <see cref="Dispose()"/>.
 /// </summary>
-/// <remarks>Derive from <see cref="AllocatorBase{TSchema}"/> rather than from this class.</remarks>
+/// <remarks>
+/// <para>Derive from <see cref="AllocatorBase{TSchema}"/> rather than from this class.</para>
+/// <para>
+/// Every setting here folds into one number, the allocator's <em>path</em>, that its hot paths read once
+/// per call: the fast path (schema only), the counting path (schema plus a few additions), or the
+/// tracked path that does everything else. Settings may change at any time; blocks keep the layout they
+/// were allocated with (a guarded block stays guarded until freed, whatever the settings say by then).
+/// </para>
+/// </remarks>
 public abstract class AllocatorBase : IAllocator, IDisposable
 {
+    /// <summary>The schema alone.</summary>
+    private protected const int FastPath = 0;
+
+    /// <summary>The schema plus the counters.</summary>
+    private protected const int CountingPath = 1;
+
+    /// <summary>Records, checks, guards, budgets.</summary>
+    private protected const int TrackedPath = 2;
+
+    private readonly object _settingsGate = new();
+    private volatile int _path;
     private int _disposed;
     private volatile bool _checked;
+    private volatile OverrunDetection _overrun;
+    private volatile AllocatorBudget? _budget;
+    private int _guardedBlocks;
+    private FreedBlocks? _freed;
 
-    private protected AllocatorBase(string name, string description, AllocatorBase? parent)
+    private protected AllocatorBase(string name, string description, AllocatorBase? parent, bool concurrent,
+        TrackingMode minimumMode = TrackingMode.None)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         Description = description ?? string.Empty;
         Parent = parent;
-        Records = new AllocationRecords(AllocatorManager.InitialTrackingMode(name));
-        AllocatorManager.Register(this);
+        IsThreadSafe = concurrent;
+        Records = new AllocationRecords(this, AllocatorManager.InitialTrackingMode(name), concurrent, minimumMode);
+        UpdatePath();
     }
 
     /// <inheritdoc/>
@@ -36,20 +64,59 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     public AllocationRecords Records { get; }
 
     /// <summary>
-    /// Checked mode: every block is recorded so that a free of a pointer this allocator does not own
-    /// raises <see cref="AllocatorMisuseException"/> instead of corrupting memory. Slower; for debugging.
+    /// Checked mode: fresh blocks are filled with <see cref="FillPatterns.Fresh"/> and freed ones with
+    /// <see cref="FillPatterns.Freed"/>; a double free, a pointer this allocator does not own, a block of
+    /// another allocator, or a size or alignment on free that differs from the allocation's raises
+    /// <see cref="AllocatorMisuseException"/> naming the block's call site, and changes nothing.
     /// </summary>
-    /// <remarks>Turning it on raises tracking to at least <see cref="TrackingMode.Records"/>.</remarks>
+    /// <remarks>
+    /// Turning it on raises tracking to at least <see cref="TrackingMode.Records"/>. Blocks allocated
+    /// before it was on have no records, so freeing them is reported as a foreign pointer: turn it on
+    /// before the allocator is used (by name with <see cref="AllocatorManager.SetChecked"/> or the
+    /// <c>MEMORY_TRACKING</c> variable).
+    /// </remarks>
     public bool IsChecked
     {
         get => _checked;
         set
         {
-            _checked = value;
-            if (value && Records.Mode < TrackingMode.Records)
-                Records.Mode = TrackingMode.Records;
+            lock (_settingsGate)
+            {
+                if (value)
+                    _freed ??= new FreedBlocks();
+                _checked = value;
+                RaiseModeTo(value ? TrackingMode.Records : TrackingMode.None);
+            }
+            UpdatePath();
         }
     }
+
+    /// <summary>
+    /// How writes past the ends of blocks are caught: guard bytes checked on free and by
+    /// <see cref="VerifyGuards"/>, or a guard page that faults on the spot. Applies to blocks allocated
+    /// from now on; raises tracking to at least <see cref="TrackingMode.Records"/>.
+    /// </summary>
+    public OverrunDetection OverrunDetection
+    {
+        get => _overrun;
+        set
+        {
+            if (!Enum.IsDefined(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, null);
+            lock (_settingsGate)
+            {
+                _overrun = value;
+                RaiseModeTo(value != OverrunDetection.None ? TrackingMode.Records : TrackingMode.None);
+            }
+            UpdatePath();
+        }
+    }
+
+    /// <summary>The byte budget set through <see cref="AllocatorManager.SetBudget"/>, if any.</summary>
+    public long? BudgetBytes => _budget?.Bytes;
+
+    /// <summary>Whether the schema may be called from several threads at once.</summary>
+    internal bool IsThreadSafe { get; }
 
     /// <summary>Whether <see cref="Dispose()"/> has run.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
@@ -62,6 +129,17 @@ public abstract class AllocatorBase : IAllocator, IDisposable
 
     /// <inheritdoc/>
     public abstract long Capacity { get; }
+
+    /// <summary>The hot paths' dispatch: <see cref="FastPath"/>, <see cref="CountingPath"/> or <see cref="TrackedPath"/>.</summary>
+    private protected int Path
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _path;
+    }
+
+    private protected AllocatorBudget? Budget => _budget;
+
+    private protected FreedBlocks? Freed => _freed;
 
     /// <inheritdoc/>
     public abstract nint Allocate(nint size, nint alignment = 0, string? name = null,
@@ -79,14 +157,52 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     /// <inheritdoc/>
     public abstract void GarbageCollect();
 
-    /// <summary>Leaves the <see cref="AllocatorManager"/>. Memory still allocated stays valid.</summary>
+    /// <summary>The guarded blocks whose guard bytes were overwritten, oldest first.</summary>
+    public IReadOnlyList<GuardViolation> FindGuardViolations()
+    {
+        var violations = new List<(long Sequence, GuardViolation Violation)>();
+        foreach (var (address, entry) in Records.Table.Copy())
+        {
+            if (entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(address, entry) is { } violation)
+                violations.Add((entry.Sequence, violation));
+        }
+        return violations.OrderBy(static v => v.Sequence).Select(static v => v.Violation).ToArray();
+    }
+
+    /// <summary>Checks the guards of every live guarded block.</summary>
+    /// <exception cref="AllocatorMisuseException">A guard was overwritten; the message names the oldest such block and its call site.</exception>
+    public void VerifyGuards()
+    {
+        var violations = FindGuardViolations();
+        if (violations.Count == 0)
+            return;
+        var first = violations[0];
+        string more = violations.Count > 1 ? $" ({violations.Count - 1} more damaged blocks)" : "";
+        throw new AllocatorMisuseException(Name, first.Address, first.Kind, first.Describe() + more, first.CallSite, owner: null);
+    }
+
+    /// <summary>
+    /// Leaves the <see cref="AllocatorManager"/>, after handing a leak report to
+    /// <see cref="AllocatorManager.LeakReportOutput"/> if blocks are still live. Memory still allocated stays valid.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        Dispose(disposing: true);
-        AllocatorManager.Unregister(this);
-        GC.SuppressFinalize(this);
+        try
+        {
+            var leaks = Records.GetLeakReport();
+            if (!leaks.IsEmpty)
+                AllocatorManager.PublishLeakReport(leaks);
+        }
+        finally
+        {
+            // A failing report output must not keep the allocator registered.
+            Dispose(disposing: true);
+            AllocatorManager.Unregister(this);
+            Records.Counters.Release();
+            GC.SuppressFinalize(this);
+        }
     }
 
     /// <summary>Releases what a derived allocator holds.</summary>
@@ -96,4 +212,46 @@ public abstract class AllocatorBase : IAllocator, IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>Recomputes the path from the settings; called whenever one changes.</summary>
+    internal void UpdatePath()
+    {
+        lock (_settingsGate)
+        {
+            TrackingMode mode = Records.Mode;
+            bool tracked = mode >= TrackingMode.Records || _checked || _overrun != OverrunDetection.None
+                || _budget is not null || Volatile.Read(ref _guardedBlocks) > 0;
+            _path = tracked ? TrackedPath : mode == TrackingMode.Counters ? CountingPath : FastPath;
+        }
+    }
+
+    internal void SetBudget(AllocatorBudget? budget)
+    {
+        lock (_settingsGate)
+        {
+            _budget = budget;
+            RaiseModeTo(budget is not null ? TrackingMode.Counters : TrackingMode.None);
+        }
+        UpdatePath();
+    }
+
+    /// <summary>Called before a guarded block is made, so the path is tracked before anyone can free it.</summary>
+    private protected void GuardedBlockAdding()
+    {
+        if (Interlocked.Increment(ref _guardedBlocks) == 1)
+            UpdatePath();
+    }
+
+    /// <summary>Called once a guarded block is gone (or was never made).</summary>
+    private protected void GuardedBlockRemoved()
+    {
+        if (Interlocked.Decrement(ref _guardedBlocks) == 0)
+            UpdatePath();
+    }
+
+    private void RaiseModeTo(TrackingMode minimum)
+    {
+        if (Records.Mode < minimum)
+            Records.Mode = minimum;
+    }
 }

@@ -1,25 +1,38 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Memory.Diagnostics;
 using Memory.Schemas;
 using Memory.Tracking;
+using Memory.Tracking.Counters;
+using Memory.Tracking.Records;
 
 namespace Memory;
 
 /// <summary>
-/// An allocator built on the schema <typeparamref name="TSchema"/>: argument checks, tracking and
-/// out-of-memory handling around the schema's algorithm.
+/// An allocator built on the schema <typeparamref name="TSchema"/>: argument checks, tracking, debugging
+/// modes and out-of-memory handling around the schema's algorithm.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The schema is a struct held in a field, so each allocator type gets code specialised for its schema:
 /// a call through <see cref="IAllocator"/> costs one virtual dispatch, and from there the schema is
-/// reached directly. With tracking off the allocate path is one argument check, one mode check and the
-/// schema; everything else lives on the tracked path.
+/// reached directly.
+/// </para>
+/// <para>
+/// Each call reads the allocator's path once. The fast path (tracking <see cref="TrackingMode.None"/>) is
+/// one argument check and the schema. The counting path (<see cref="TrackingMode.Counters"/>) adds the
+/// block's usable size to the counters: plain additions when the schema is not thread-safe, interlocked
+/// ones or per-thread cells when it is (the JIT folds that choice away; see <see cref="AllocationRecords"/>).
+/// Everything else (records, checked mode, guards, budgets) is on the tracked path, out of line.
+/// </para>
 /// </remarks>
 /// <typeparam name="TSchema">The allocation algorithm.</typeparam>
 public abstract class AllocatorBase<TSchema> : AllocatorBase
     where TSchema : struct, IAllocationSchema
 {
+    private readonly AllocationCounters _counters;
     private TSchema _schema;
+    private long _guardPageBytes;
 
     /// <summary>Creates the allocator around a configured schema and registers it.</summary>
     protected AllocatorBase(string name, string description, TSchema schema)
@@ -27,10 +40,14 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     {
     }
 
-    private protected AllocatorBase(string name, string description, TSchema schema, AllocatorBase? parent)
-        : base(name, description, parent)
+    private protected AllocatorBase(string name, string description, TSchema schema, AllocatorBase? parent,
+        TrackingMode minimumMode = TrackingMode.None)
+        : base(name, description, parent, TSchema.IsThreadSafe, minimumMode)
     {
         _schema = schema;
+        _counters = Records.Counters;
+        // Registered once the schema is in place, so reports and metrics never read a default schema.
+        AllocatorManager.Register(this);
     }
 
     /// <summary>The schema, by reference, for derived allocators that expose schema-specific figures.</summary>
@@ -41,7 +58,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         => Records.Mode >= TrackingMode.Counters ? Records.AllocatedBytes : _schema.NumAllocatedBytes;
 
     /// <inheritdoc/>
-    public sealed override long ReservedBytes => _schema.ReservedBytes;
+    /// <remarks>Includes the pages mapped for guard-page blocks.</remarks>
+    public sealed override long ReservedBytes => _schema.ReservedBytes + Volatile.Read(ref _guardPageBytes);
 
     /// <inheritdoc/>
     public sealed override long Capacity => _schema.Capacity;
@@ -51,27 +69,27 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     public sealed override nint Allocate(nint size, nint alignment = 0, string? name = null,
         [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
-        // One unsigned comparison rejects negative sizes; the alignment test accepts 0 and powers of two.
+        // Negative sizes, negative alignments and alignments that are not powers of two are refused.
         if (size < 0 || (alignment & (alignment - 1)) != 0 || alignment < 0)
             ThrowInvalidRequest(size, alignment);
 
-        TrackingMode mode = Records.Mode;
-        if (mode == TrackingMode.None)
+        int path = Path;
+        if (path == FastPath)
         {
             nint pointer = _schema.Allocate(size, alignment);
             return pointer != 0 ? pointer : AllocateAfterOutOfMemory(size, alignment, name, file, line);
         }
 
-        if (mode == TrackingMode.Counters)
+        if (path == CountingPath)
         {
             nint pointer = _schema.Allocate(size, alignment);
             if (pointer == 0)
                 return AllocateAfterOutOfMemory(size, alignment, name, file, line);
-            Records.CountAllocation(_schema.AllocationSize(pointer));
+            Count(_schema.AllocationSize(pointer));
             return pointer;
         }
 
-        return AllocateRecorded(size, alignment, name, file, line);
+        return AllocateTracked(size, alignment, name, file, line, mayRetry: true);
     }
 
     /// <inheritdoc/>
@@ -81,21 +99,21 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         if (pointer == 0)
             return;
 
-        TrackingMode mode = Records.Mode;
-        if (mode == TrackingMode.None)
+        int path = Path;
+        if (path == FastPath)
         {
             _schema.DeAllocate(pointer, size, alignment);
             return;
         }
 
-        if (mode == TrackingMode.Counters)
+        if (path == CountingPath)
         {
-            Records.CountDeAllocation(_schema.AllocationSize(pointer));
+            Uncount(_schema.AllocationSize(pointer));
             _schema.DeAllocate(pointer, size, alignment);
             return;
         }
 
-        DeAllocateRecorded(pointer, size, alignment);
+        DeAllocateTracked(pointer, size, alignment);
     }
 
     /// <inheritdoc/>
@@ -111,34 +129,19 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
             return 0;
         }
 
-        TrackingMode mode = Records.Mode;
-        if (mode == TrackingMode.None)
-            return _schema.ReAllocate(pointer, newSize, newAlignment);
+        int path = Path;
+        if (path == TrackedPath)
+            return ReAllocateTracked(pointer, newSize, newAlignment);
 
-        AllocationRecord? old = null;
-        if (Records.KeepsRecords || IsChecked)
-        {
-            if (!Records.TryGet(pointer, out var found))
-            {
-                if (IsChecked)
-                    throw new AllocatorMisuseException(Name, pointer, "ReAllocate of a pointer this allocator does not own or has already freed");
-            }
-            else
-            {
-                old = found;
-            }
-        }
-
-        nint oldSize = old?.Size ?? _schema.AllocationSize(pointer);
+        nint oldSize = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved == 0)
-            return 0;
-
-        nint size = _schema.AllocationSize(moved);
-        Records.CountDeAllocation(oldSize);
-        Records.CountAllocation(size);
-        if (old is not null && Records.TryRemoveRecord(pointer, out _))
-            Records.AddRecord(moved, newSize, size, newAlignment, old.Name, old.File, old.Line);
+        if (moved == 0 && AllocatorManager.HandleOutOfMemory(this, newSize, newAlignment))
+            moved = _schema.ReAllocate(pointer, newSize, newAlignment);
+        if (moved != 0 && path == CountingPath)
+        {
+            Uncount(oldSize);
+            Count(_schema.AllocationSize(moved));
+        }
         return moved;
     }
 
@@ -147,45 +150,28 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     {
         if (pointer == 0)
             return 0;
-        if (IsChecked && !Records.Contains(pointer))
-            throw new AllocatorMisuseException(Name, pointer, "AllocationSize of a pointer this allocator does not own");
-        return _schema.AllocationSize(pointer);
+        return Path == TrackedPath ? AllocationSizeTracked(pointer) : _schema.AllocationSize(pointer);
     }
 
     /// <inheritdoc/>
     public override void GarbageCollect() => _schema.GarbageCollect();
 
-    private nint AllocateRecorded(nint size, nint alignment, string? name, string? file, int line)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(nint size)
     {
-        nint pointer = _schema.Allocate(size, alignment);
-        if (pointer == 0)
-            return AllocateAfterOutOfMemory(size, alignment, name, file, line);
-        nint usable = _schema.AllocationSize(pointer);
-        Records.CountAllocation(usable);
-        Records.AddRecord(pointer, size, usable, alignment, name, file, line);
-        return pointer;
+        if (TSchema.IsThreadSafe)
+            _counters.AddConcurrent(size);
+        else
+            _counters.AddLocal(size);
     }
 
-    private void DeAllocateRecorded(nint pointer, nint size, nint alignment)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Uncount(nint size)
     {
-        if (!Records.TryRemoveRecord(pointer, out var record))
-        {
-            if (IsChecked)
-                throw new AllocatorMisuseException(Name, pointer, "DeAllocate of a pointer this allocator does not own or has already freed");
-            Records.CountDeAllocation(_schema.AllocationSize(pointer));
-            _schema.DeAllocate(pointer, size, alignment);
-            return;
-        }
-
-        if (IsChecked && size != 0 && size != record.RequestedSize)
-        {
-            Records.AddRecord(pointer, record.RequestedSize, record.Size, record.Alignment, record.Name, record.File, record.Line);
-            throw new AllocatorMisuseException(Name, pointer,
-                $"DeAllocate with size {size} of a block allocated with size {record.RequestedSize} at {record.CallSite}");
-        }
-
-        Records.CountDeAllocation(record.Size);
-        _schema.DeAllocate(pointer, size, alignment);
+        if (TSchema.IsThreadSafe)
+            _counters.RemoveConcurrent(size);
+        else
+            _counters.RemoveLocal(size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -194,14 +180,268 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         if (!AllocatorManager.HandleOutOfMemory(this, size, alignment))
             return 0;
 
+        int path = Path;
+        if (path == TrackedPath)
+            return AllocateTracked(size, alignment, name, file, line, mayRetry: false);
         nint pointer = _schema.Allocate(size, alignment);
-        if (pointer == 0 || Records.Mode == TrackingMode.None)
-            return pointer;
-        nint usable = _schema.AllocationSize(pointer);
-        Records.CountAllocation(usable);
-        if (Records.KeepsRecords || IsChecked)
-            Records.AddRecord(pointer, size, usable, alignment, name, file, line);
+        if (pointer != 0 && path == CountingPath)
+            Count(_schema.AllocationSize(pointer));
         return pointer;
+    }
+
+    /// <summary>
+    /// Allocation with records, checks, guards and budgets, as the settings ask. <paramref name="mayRetry"/>
+    /// allows the out-of-memory handling (false once it has run); <paramref name="releasing"/> is what a
+    /// reallocation gives back once this succeeds, which the budget check discounts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateTracked(nint size, nint alignment, string? name, string? file, int line, bool mayRetry,
+        nint releasing = 0)
+    {
+        AllocationRecords records = Records;
+        TrackingMode mode = records.Mode;
+        bool isChecked = IsChecked;
+        if (Budget is { } budget)
+            CheckBudget(budget, size - releasing);
+
+        nint user, usable, raw = 0, rawSize = 0;
+        BlockLayout layout;
+        switch (OverrunDetection)
+        {
+            case OverrunDetection.GuardBytes:
+                if (!GuardedBlocks.TryGetGuardBytesRequest(size, alignment, out nint front, out rawSize))
+                    return 0;
+                GuardedBlockAdding();
+                raw = _schema.Allocate(rawSize, alignment);
+                if (raw == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                    raw = _schema.Allocate(rawSize, alignment);
+                if (raw == 0)
+                {
+                    GuardedBlockRemoved();
+                    return 0;
+                }
+                user = GuardedBlocks.PlaceInGuardBytes(raw, front, size);
+                usable = size;
+                layout = BlockLayout.GuardBytes;
+                break;
+
+            case OverrunDetection.GuardPage:
+                GuardedBlockAdding();
+                user = GuardedBlocks.AllocateOnGuardPage(size, alignment, out raw, out rawSize);
+                if (user == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                    user = GuardedBlocks.AllocateOnGuardPage(size, alignment, out raw, out rawSize);
+                if (user == 0)
+                {
+                    GuardedBlockRemoved();
+                    return 0;
+                }
+                Interlocked.Add(ref _guardPageBytes, rawSize);
+                usable = size;
+                layout = BlockLayout.GuardPage;
+                break;
+
+            default:
+                user = _schema.Allocate(size, alignment);
+                if (user == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                    user = _schema.Allocate(size, alignment);
+                if (user == 0)
+                    return 0;
+                usable = _schema.AllocationSize(user);
+                layout = BlockLayout.Plain;
+                break;
+        }
+
+        bool counted = mode >= TrackingMode.Counters;
+        if (counted)
+            Count(usable);
+        if (isChecked)
+        {
+            FillPatterns.Fill(user, usable, FillPatterns.Fresh);
+            Freed!.Forget(user);
+        }
+        if (mode >= TrackingMode.Records || isChecked || layout != BlockLayout.Plain)
+            records.Record(user, size, usable, alignment, name, file, line, layout, counted, raw, rawSize);
+        return user;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DeAllocateTracked(nint pointer, nint size, nint alignment)
+    {
+        AllocationRecords records = Records;
+        bool isChecked = IsChecked;
+        if (!records.Table.TryRemove(pointer, out RecordEntry entry))
+        {
+            if (isChecked)
+                throw DiagnoseUnknownPointer(pointer, "DeAllocate");
+            // A plain block allocated while records were off.
+            if (records.Mode >= TrackingMode.Counters)
+                Uncount(_schema.AllocationSize(pointer));
+            _schema.DeAllocate(pointer, size, alignment);
+            RearmBudget();
+            return;
+        }
+
+        // Refused frees put the record back and leave the block as it was.
+        if (isChecked && CheckFreeArguments(pointer, entry, size, alignment) is { } mismatch)
+        {
+            records.Restore(pointer, entry);
+            throw mismatch;
+        }
+        if (entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(pointer, entry) is { } violation)
+        {
+            records.Restore(pointer, entry);
+            throw new AllocatorMisuseException(Name, pointer, violation.Kind, "DeAllocate found an " + violation.Describe(),
+                violation.CallSite, owner: null);
+        }
+
+        if (entry.Counted)
+            Uncount(entry.Size);
+        if (isChecked)
+            FillPatterns.Fill(pointer, entry.Size, FillPatterns.Freed);
+        Release(pointer, entry, size, alignment);
+        if (isChecked)
+            Freed!.Remember(pointer, AllocationRecord.FormatCallSite(entry.File, entry.Line));
+        RearmBudget();
+    }
+
+    /// <summary>Returns the memory behind a recorded block to where it came from.</summary>
+    private void Release(nint pointer, in RecordEntry entry, nint size, nint alignment)
+    {
+        switch (entry.Layout)
+        {
+            case BlockLayout.GuardBytes:
+                _schema.DeAllocate(entry.Raw, entry.RawSize, entry.Alignment);
+                GuardedBlockRemoved();
+                break;
+            case BlockLayout.GuardPage:
+                GuardPages.Unmap(entry.Raw, entry.RawSize);
+                Interlocked.Add(ref _guardPageBytes, -entry.RawSize);
+                GuardedBlockRemoved();
+                break;
+            default:
+                _schema.DeAllocate(pointer, size, alignment);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint ReAllocateTracked(nint pointer, nint newSize, nint newAlignment)
+    {
+        AllocationRecords records = Records;
+        bool isChecked = IsChecked;
+        bool found = records.Table.TryGet(pointer, out RecordEntry entry);
+        if (!found && isChecked)
+            throw DiagnoseUnknownPointer(pointer, "ReAllocate");
+
+        nint oldSize = found ? entry.Size : _schema.AllocationSize(pointer);
+        bool moveByHand = isChecked || OverrunDetection != OverrunDetection.None || (found && entry.Layout != BlockLayout.Plain);
+        if (moveByHand)
+        {
+            // A new block with the settings of now, the contents copied, the old block freed with its checks.
+            if (found && entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(pointer, entry) is { } violation)
+                throw new AllocatorMisuseException(Name, pointer, violation.Kind, "ReAllocate found an " + violation.Describe(),
+                    violation.CallSite, owner: null);
+            nint fresh = AllocateTracked(newSize, newAlignment, entry.Name, entry.File, entry.Line, mayRetry: true, releasing: oldSize);
+            if (fresh == 0)
+                return 0;
+            unsafe
+            {
+                Buffer.MemoryCopy((void*)pointer, (void*)fresh, newSize, Math.Min(oldSize, newSize));
+            }
+            DeAllocateTracked(pointer, 0, 0);
+            return fresh;
+        }
+
+        if (Budget is { } budget)
+            CheckBudget(budget, newSize - oldSize);
+        nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
+        if (moved == 0 && AllocatorManager.HandleOutOfMemory(this, newSize, newAlignment))
+            moved = _schema.ReAllocate(pointer, newSize, newAlignment);
+        if (moved == 0)
+            return 0;
+
+        TrackingMode mode = records.Mode;
+        if (found)
+            records.Table.TryRemove(pointer, out entry);
+        if (found ? entry.Counted : mode >= TrackingMode.Counters)
+            Uncount(oldSize);
+        nint usable = _schema.AllocationSize(moved);
+        bool counted = mode >= TrackingMode.Counters;
+        if (counted)
+            Count(usable);
+        if (mode >= TrackingMode.Records)
+            records.Record(moved, newSize, usable, newAlignment, entry.Name, entry.File, entry.Line, BlockLayout.Plain, counted);
+        RearmBudget();
+        return moved;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocationSizeTracked(nint pointer)
+    {
+        if (Records.Table.TryGet(pointer, out RecordEntry entry))
+            return entry.Layout == BlockLayout.Plain ? _schema.AllocationSize(pointer) : entry.RequestedSize;
+        if (IsChecked)
+            throw DiagnoseUnknownPointer(pointer, "AllocationSize");
+        return _schema.AllocationSize(pointer);
+    }
+
+    private AllocatorMisuseException? CheckFreeArguments(nint pointer, in RecordEntry entry, nint size, nint alignment)
+    {
+        string site = AllocationRecord.FormatCallSite(entry.File, entry.Line);
+        if (size != 0 && size != entry.RequestedSize && size != entry.Size)
+        {
+            return new AllocatorMisuseException(Name, pointer, MisuseKind.SizeMismatch,
+                $"DeAllocate with size {size} of a block of {entry.RequestedSize} bytes allocated at {site}", site, owner: null);
+        }
+        if (alignment != 0 && alignment != entry.Alignment)
+        {
+            string allocated = entry.Alignment == 0 ? "the default alignment" : $"alignment {entry.Alignment}";
+            return new AllocatorMisuseException(Name, pointer, MisuseKind.AlignmentMismatch,
+                $"DeAllocate with alignment {alignment} of a block allocated with {allocated} at {site}", site, owner: null);
+        }
+        return null;
+    }
+
+    /// <summary>Says what a pointer with no live record is: freed already, another allocator's, or unknown.</summary>
+    private AllocatorMisuseException DiagnoseUnknownPointer(nint pointer, string operation)
+    {
+        if (Freed is { } freed && freed.TryGet(pointer, out string freedSite))
+        {
+            return new AllocatorMisuseException(Name, pointer, MisuseKind.DoubleFree,
+                $"{operation} of a block that was already freed (it was allocated at {freedSite})", freedSite, owner: null);
+        }
+
+        foreach (var other in AllocatorManager.Allocators)
+        {
+            if (other != this && other.Records.Table.TryGet(pointer, out RecordEntry entry))
+            {
+                string site = AllocationRecord.FormatCallSite(entry.File, entry.Line);
+                return new AllocatorMisuseException(Name, pointer, MisuseKind.WrongAllocator,
+                    $"{operation} of a block that belongs to allocator '{other.Name}' (allocated at {site})", site, other.Name);
+            }
+        }
+
+        return new AllocatorMisuseException(Name, pointer, MisuseKind.ForeignPointer,
+            $"{operation} of a pointer that is not a live block of this allocator (nor of any allocator keeping records)",
+            allocationSite: null, owner: null);
+    }
+
+    private void CheckBudget(AllocatorBudget budget, nint size)
+    {
+        long used = Records.AllocatedBytes;
+        if (size <= 0 || used + size <= budget.Bytes)
+            return;
+        if (budget.Policy == BudgetPolicy.Throw)
+            throw new AllocatorBudgetExceededException(Name, budget.Bytes, used, size);
+        if (Interlocked.Exchange(ref budget.Exceeded, 1) == 0)
+            AllocatorManager.NotifyBudgetExceeded(new BudgetEvent(this, budget.Bytes, used, size));
+    }
+
+    /// <summary>Once back within budget, the next excursion over it is reported again.</summary>
+    private void RearmBudget()
+    {
+        if (Budget is { } budget && Volatile.Read(ref budget.Exceeded) != 0 && Records.AllocatedBytes <= budget.Bytes)
+            Volatile.Write(ref budget.Exceeded, 0);
     }
 
     [DoesNotReturn]

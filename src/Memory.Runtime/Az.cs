@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Tracking;
 
 namespace Memory;
 
@@ -6,6 +7,13 @@ namespace Memory;
 /// <c>azmalloc</c>, <c>azfree</c>, <c>azrealloc</c> and <c>azcalloc</c>: raw blocks from the process-wide
 /// instance of an allocator type, with the call site recorded by tracking.
 /// </summary>
+/// <remarks>
+/// When the instance cannot serve an allocation (it is being constructed on this thread, or the memory
+/// system was shut down by <see cref="AllocatorManager.Shutdown"/>), the block comes straight from the OS
+/// and is counted under the <c>Global</c> category; <see cref="Free{TAllocator}"/> and
+/// <see cref="Realloc{TAllocator}"/> send such blocks back there. After shutdown, freeing a block of an
+/// allocator that no longer exists leaves it alone: the process is ending and its allocator is gone.
+/// </remarks>
 public static class Az
 {
     /// <summary>Allocates from <typeparamref name="TAllocator"/>; 0 when the request cannot be met.</summary>
@@ -14,7 +22,12 @@ public static class Az
     public static nint Malloc<TAllocator>(nint size, nint alignment = 0, string? name = null,
         [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
         where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
-        => AllocatorInstance<TAllocator>.Get().Allocate(size, alignment, name, file, line);
+    {
+        var allocator = AllocatorInstance<TAllocator>.GetForRawAllocation();
+        return allocator is not null
+            ? allocator.Allocate(size, alignment, name, file, line)
+            : GlobalAllocator.AllocateBlock(size, alignment, name, file, line);
+    }
 
     /// <summary>Allocates <paramref name="count"/> x <paramref name="size"/> zeroed bytes.</summary>
     /// <exception cref="OverflowException">The product does not fit in a native integer.</exception>
@@ -25,7 +38,7 @@ public static class Az
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         nint total = checked(count * size);
-        nint pointer = AllocatorInstance<TAllocator>.Get().Allocate(total, alignment, name, file, line);
+        nint pointer = Malloc<TAllocator>(total, alignment, name, file, line);
         if (pointer != 0)
             new Span<byte>((void*)pointer, checked((int)Math.Min(total, int.MaxValue))).Clear();
         if (pointer != 0 && total > int.MaxValue)
@@ -34,14 +47,28 @@ public static class Az
     }
 
     /// <summary>Resizes a block of <typeparamref name="TAllocator"/>, keeping its contents.</summary>
+    /// <exception cref="InvalidOperationException">The memory system is shut down and the block is not a <c>Global</c> one.</exception>
     public static nint Realloc<TAllocator>(nint pointer, nint newSize, nint newAlignment = 0)
         where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
-        => AllocatorInstance<TAllocator>.Get().ReAllocate(pointer, newSize, newAlignment);
+    {
+        if (GlobalAllocator.TryReAllocate(pointer, newSize, newAlignment, out nint moved))
+            return moved;
+        var allocator = AllocatorInstance<TAllocator>.GetForRawAllocation();
+        if (allocator is not null)
+            return allocator.ReAllocate(pointer, newSize, newAlignment);
+        if (pointer == 0)
+            return GlobalAllocator.AllocateBlock(newSize, newAlignment, name: null, file: null, line: 0);
+        throw new InvalidOperationException($"{TAllocator.TypeName} is not available (being constructed, or the memory system is shut down): its blocks cannot be resized now.");
+    }
 
     /// <summary>Returns a block to <typeparamref name="TAllocator"/>; 0 is ignored.</summary>
     public static void Free<TAllocator>(nint pointer, nint size = 0, nint alignment = 0)
         where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
-        => AllocatorInstance<TAllocator>.Get().DeAllocate(pointer, size, alignment);
+    {
+        if (pointer == 0 || GlobalAllocator.TryFree(pointer))
+            return;
+        AllocatorInstance<TAllocator>.GetForRawAllocation()?.DeAllocate(pointer, size, alignment);
+    }
 
     private static unsafe void ClearLarge(nint pointer, nint total)
     {

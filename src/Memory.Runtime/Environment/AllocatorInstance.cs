@@ -5,6 +5,11 @@ namespace Memory;
 /// first use and stored in <see cref="Environment"/> under the allocator's type name, so every module
 /// that asks gets the same allocator.
 /// </summary>
+/// <remarks>
+/// The instance cannot be used while it is being constructed (by that construction itself) nor after
+/// <see cref="AllocatorManager.Shutdown"/>; <see cref="Get"/> then throws, and <see cref="Az"/> sends its
+/// raw allocations to the OS under the <c>Global</c> category instead.
+/// </remarks>
 /// <typeparam name="T">The allocator type.</typeparam>
 public static class AllocatorInstance<T>
     where T : AllocatorBase, IAllocatorType<T>
@@ -12,7 +17,14 @@ public static class AllocatorInstance<T>
     // Cached after the first lookup: Get() on the hot path is one static field read.
     private static T? s_instance;
 
+    // Set on the thread running the allocator's factory, so a construction that uses its own instance is caught.
+    [ThreadStatic]
+    private static bool t_creating;
+
     /// <summary>The instance, created on first call (thread-safe: racing callers all get the same one).</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called from the instance's own construction, or after <see cref="AllocatorManager.Shutdown"/>.
+    /// </exception>
     public static T Get()
     {
         T? instance = s_instance;
@@ -47,15 +59,47 @@ public static class AllocatorInstance<T>
         s_instance = null;
     }
 
+    /// <summary>
+    /// The instance for a raw allocation, or null when it cannot serve one now: while it is being
+    /// constructed on this thread, or after <see cref="AllocatorManager.Shutdown"/>.
+    /// </summary>
+    internal static T? GetForRawAllocation()
+    {
+        T? instance = s_instance;
+        if (instance is not null && !instance.IsDisposed)
+            return instance;
+        return t_creating || AllocatorManager.IsShutDown ? null : GetSlow();
+    }
+
     private static T GetSlow()
     {
-        var variable = Environment.FindOrCreateVariable(T.TypeName, static () => T.CreateAllocator());
-        if (variable.Value.IsDisposed)
+        if (t_creating)
+            throw new InvalidOperationException($"{T.TypeName} is being constructed on this thread: its construction cannot use its own instance (raw allocations through Az go to the Global category instead).");
+        if (AllocatorManager.IsShutDown)
+            throw new InvalidOperationException($"The memory system is shut down: {T.TypeName} is not created again until AllocatorManager.Start() (raw allocations through Az go to the Global category).");
+
+        t_creating = true;
+        try
         {
-            Environment.RemoveVariable(T.TypeName);
-            variable = Environment.FindOrCreateVariable(T.TypeName, static () => T.CreateAllocator());
+            var variable = Environment.FindOrCreateVariable(T.TypeName, Create);
+            if (variable.Value.IsDisposed)
+            {
+                Environment.RemoveVariable(T.TypeName);
+                variable = Environment.FindOrCreateVariable(T.TypeName, Create);
+            }
+            s_instance = variable.Value;
+            return variable.Value;
         }
-        s_instance = variable.Value;
-        return variable.Value;
+        finally
+        {
+            t_creating = false;
+        }
+
+        static T Create()
+        {
+            var allocator = T.CreateAllocator();
+            AllocatorManager.RegisterInstance(allocator, Destroy);
+            return allocator;
+        }
     }
 }

@@ -1,0 +1,356 @@
+using System.Runtime.CompilerServices;
+
+namespace Memory.Tracking.Counters;
+
+/// <summary>
+/// Live bytes, allocation counts and peak of one allocator, kept so that counting costs a few additions
+/// and the totals stay exact under any concurrency.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Schemas that are not thread-safe</b> (whose callers already serialise every call): plain fields,
+/// plain additions, an exact peak.
+/// </para>
+/// <para>
+/// <b>Thread-safe schemas</b> start <em>shared</em>: one interlocked add on the bytes and one on a count
+/// per operation, which on an uncontended cache line costs less than finding a per-thread cell (a
+/// thread-static lookup is a call into the TLS resolver on Linux), and gives an exact peak. Every 64th
+/// allocation, picked by the count the interlocked add returns, looks at the calling thread; once a
+/// second thread is seen, the counters turn <em>striped</em> for good: each thread adds into a cell of
+/// its own with plain stores, found through thread-static tables indexed by this object's slot, and
+/// readers sum the shared totals and the cells. A block allocated on one thread and freed on another adds
+/// to one cell and subtracts from the other, so totals stay exact. When a thread has exited, its cell is
+/// folded into the shared totals and handed to the next thread that needs one, so the number of cells
+/// follows the number of live threads.
+/// </para>
+/// <para>
+/// A striped peak cannot be exact without a shared write per operation, so it is the high-water mark of
+/// two kinds of observed totals: the <em>published</em> total, to which each thread adds its running sum
+/// whenever that sum has moved by more than <see cref="PublishThreshold"/> bytes since it last did (one
+/// interlocked add, rare for steady alloc/free traffic), and every total computed by a read. It is never
+/// below a total a reader has seen, and it is within <see cref="PublishThreshold"/> per counting thread of
+/// the true peak.
+/// </para>
+/// </remarks>
+internal sealed class AllocationCounters
+{
+    /// <summary>How far a thread's running sum may drift from what it has published before it publishes.</summary>
+    public const long PublishThreshold = 64 * 1024;
+
+    /// <summary>Shared counting looks at the calling thread when the allocation count is a multiple of this plus one.</summary>
+    private const long ThreadCheckMask = 63;
+
+    [ThreadStatic]
+    private static CounterCell? t_lastCell;
+
+    [ThreadStatic]
+    private static CounterCell?[]? t_cells;
+
+    private readonly object _gate = new();
+    private readonly bool _concurrent;
+
+    // Exact totals without cells; with cells, the totals published by threads and folded from exited ones.
+    private long _bytes;
+    private long _allocations;
+    private long _frees;
+    private long _peak;
+
+    private volatile bool _striped;
+    private Thread? _soleThread;
+    private int _slot = -1;
+    private CounterCell[] _cells = [];
+
+    /// <param name="concurrent">Whether the schema is thread-safe, so that several threads count at once.</param>
+    public AllocationCounters(bool concurrent) => _concurrent = concurrent;
+
+    /// <summary>Whether threads count into cells of their own (a thread-safe schema used from several threads).</summary>
+    public bool IsStriped => _striped;
+
+    /// <summary>Cells in use, for tests: at most one per thread that has counted and not exited.</summary>
+    internal int CellCount
+    {
+        get
+        {
+            lock (_gate)
+                return _cells.Length;
+        }
+    }
+
+    /// <summary>Usable bytes of the blocks counted live.</summary>
+    public long Bytes
+    {
+        get
+        {
+            if (!_striped)
+                return Volatile.Read(ref _bytes);
+            lock (_gate)
+            {
+                long bytes = Volatile.Read(ref _bytes);
+                foreach (var cell in _cells)
+                    bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
+                RaisePeak(bytes);
+                return bytes;
+            }
+        }
+    }
+
+    /// <summary>Blocks allocated and not yet freed.</summary>
+    public long LiveAllocations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long live = Volatile.Read(ref _allocations) - Volatile.Read(ref _frees);
+                foreach (var cell in _cells)
+                    live += Volatile.Read(ref cell.Allocations) - Volatile.Read(ref cell.Frees);
+                return live;
+            }
+        }
+    }
+
+    /// <summary>Blocks allocated since counting began.</summary>
+    public long TotalAllocations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long total = Volatile.Read(ref _allocations);
+                foreach (var cell in _cells)
+                    total += Volatile.Read(ref cell.Allocations);
+                return total;
+            }
+        }
+    }
+
+    /// <summary>The highest total observed (see the remarks of the class for the striped case).</summary>
+    public long Peak
+    {
+        get
+        {
+            if (_striped)
+                _ = Bytes; // a read raises the peak to the present total
+            return Volatile.Read(ref _peak);
+        }
+    }
+
+    /// <summary>Lowers the peak to the present total.</summary>
+    public void ResetPeak()
+    {
+        lock (_gate)
+        {
+            long bytes = Volatile.Read(ref _bytes);
+            foreach (var cell in _cells)
+                bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
+            Volatile.Write(ref _peak, bytes);
+        }
+    }
+
+    /// <summary>Counts an allocation on a schema whose callers serialise every call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddLocal(nint size)
+    {
+        long bytes = _bytes + size;
+        _bytes = bytes;
+        _allocations++;
+        if (bytes > _peak)
+            _peak = bytes;
+    }
+
+    /// <summary>Counts a free on a schema whose callers serialise every call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RemoveLocal(nint size)
+    {
+        _bytes -= size;
+        _frees++;
+    }
+
+    /// <summary>Counts an allocation on a thread-safe schema.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddConcurrent(nint size)
+    {
+        if (_striped)
+        {
+            AddToCell(size);
+            return;
+        }
+        long bytes = Interlocked.Add(ref _bytes, size);
+        if ((Interlocked.Increment(ref _allocations) & ThreadCheckMask) == 1)
+            CheckSoleThread();
+        if (bytes > Volatile.Read(ref _peak))
+            RaisePeak(bytes);
+    }
+
+    /// <summary>Counts a free on a thread-safe schema.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RemoveConcurrent(nint size)
+    {
+        if (_striped)
+        {
+            RemoveFromCell(size);
+            return;
+        }
+        // Only allocations look for a second thread: one that only frees costs contention, never accuracy.
+        Interlocked.Add(ref _bytes, -size);
+        Interlocked.Increment(ref _frees);
+    }
+
+    /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
+    internal void MakeStriped()
+    {
+        lock (_gate)
+        {
+            if (_striped)
+                return;
+            _slot = CounterSlots.Rent();
+            _striped = true;
+        }
+    }
+
+    /// <summary>Gives the slot back; later counting (frees after dispose) still works, through the slow path.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (_slot >= 0)
+                CounterSlots.Return(_slot);
+            _slot = -1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckSoleThread()
+    {
+        if (!_concurrent)
+            return;
+        Thread current = Thread.CurrentThread;
+        Thread sole = Volatile.Read(ref _soleThread) ?? Interlocked.CompareExchange(ref _soleThread, current, null) ?? current;
+        if (sole != current)
+            MakeStriped();
+    }
+
+    private void AddToCell(nint size)
+    {
+        CounterCell cell = CurrentCell();
+        long bytes = cell.Bytes + size;
+        cell.Bytes = bytes;
+        cell.Allocations++;
+        if (bytes - cell.Published > PublishThreshold)
+            Publish(cell);
+    }
+
+    private void RemoveFromCell(nint size)
+    {
+        CounterCell cell = CurrentCell();
+        long bytes = cell.Bytes - size;
+        cell.Bytes = bytes;
+        cell.Frees++;
+        if (cell.Published - bytes > PublishThreshold)
+            Publish(cell);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CounterCell CurrentCell()
+    {
+        // Most threads count into one allocator at a time: one thread-static read finds the cell.
+        CounterCell? last = t_lastCell;
+        if (last is not null && last.Counters == this)
+            return last;
+        return t_lastCell = FindCell();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CounterCell FindCell()
+    {
+        CounterCell?[]? cells = t_cells;
+        int slot = _slot;
+        if (cells is not null && (uint)slot < (uint)cells.Length && cells[slot] is { } cell && cell.Counters == this)
+            return cell;
+        return AttachCell();
+    }
+
+    private CounterCell AttachCell()
+    {
+        Thread current = Thread.CurrentThread;
+        CounterCell? cell = null;
+        int slot;
+        lock (_gate)
+        {
+            foreach (var candidate in _cells)
+            {
+                if (candidate.Owner == current)
+                {
+                    cell = candidate;
+                    break;
+                }
+            }
+
+            if (cell is null)
+            {
+                foreach (var candidate in _cells)
+                {
+                    if (!candidate.Owner.IsAlive)
+                    {
+                        Retire(candidate);
+                        candidate.Owner = current;
+                        cell = candidate;
+                        break;
+                    }
+                }
+            }
+
+            if (cell is null)
+            {
+                cell = new CounterCell(this, current);
+                _cells = [.. _cells, cell];
+            }
+            slot = _slot;
+        }
+
+        if (slot >= 0)
+        {
+            var cells = t_cells;
+            if (cells is null || cells.Length <= slot)
+            {
+                Array.Resize(ref cells, Math.Max(slot + 1, Math.Max(8, (cells?.Length ?? 0) * 2)));
+                t_cells = cells;
+            }
+            cells[slot] = cell;
+        }
+        return cell;
+    }
+
+    /// <summary>Folds an exited thread's cell into the shared totals and clears it; called under the gate.</summary>
+    private void Retire(CounterCell cell)
+    {
+        Interlocked.Add(ref _bytes, Volatile.Read(ref cell.Bytes) - cell.Published);
+        Interlocked.Add(ref _allocations, Volatile.Read(ref cell.Allocations));
+        Interlocked.Add(ref _frees, Volatile.Read(ref cell.Frees));
+        cell.Bytes = 0;
+        cell.Published = 0;
+        cell.Allocations = 0;
+        cell.Frees = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Publish(CounterCell cell)
+    {
+        long bytes = cell.Bytes;
+        long delta = bytes - cell.Published;
+        cell.Published = bytes;
+        RaisePeak(Interlocked.Add(ref _bytes, delta));
+    }
+
+    private void RaisePeak(long candidate)
+    {
+        long peak = Volatile.Read(ref _peak);
+        while (candidate > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _peak, candidate, peak);
+            if (seen == peak)
+                return;
+            peak = seen;
+        }
+    }
+}
