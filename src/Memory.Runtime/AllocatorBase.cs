@@ -13,13 +13,14 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     private int _disposed;
     private volatile bool _checked;
 
-    private protected AllocatorBase(string name, string description, AllocatorBase? parent)
+    private protected AllocatorBase(string? name, string description, AllocatorBase? parent)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        Name = name;
+        // A null name stands for the class name: allocators declared with an empty body (child allocators) use it.
+        Name = name ?? GetType().Name;
+        ArgumentException.ThrowIfNullOrEmpty(Name, nameof(name));
         Description = description ?? string.Empty;
         Parent = parent;
-        Records = new AllocationRecords(AllocatorManager.InitialTrackingMode(name));
+        Records = new AllocationRecords(AllocatorManager.InitialTrackingMode(Name));
         AllocatorManager.Register(this);
     }
 

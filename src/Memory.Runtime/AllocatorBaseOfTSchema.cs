@@ -27,7 +27,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     {
     }
 
-    private protected AllocatorBase(string name, string description, TSchema schema, AllocatorBase? parent)
+    private protected AllocatorBase(string? name, string description, TSchema schema, AllocatorBase? parent)
         : base(name, description, parent)
     {
         _schema = schema;
@@ -58,13 +58,13 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         TrackingMode mode = Records.Mode;
         if (mode == TrackingMode.None)
         {
-            nint pointer = _schema.Allocate(size, alignment);
+            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
             return pointer != 0 ? pointer : AllocateAfterOutOfMemory(size, alignment, name, file, line);
         }
 
         if (mode == TrackingMode.Counters)
         {
-            nint pointer = _schema.Allocate(size, alignment);
+            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
             if (pointer == 0)
                 return AllocateAfterOutOfMemory(size, alignment, name, file, line);
             Records.CountAllocation(_schema.AllocationSize(pointer));
@@ -155,9 +155,15 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     /// <inheritdoc/>
     public override void GarbageCollect() => _schema.GarbageCollect();
 
+    // A forwarding schema (a child allocator) gets the caller's site so that its parent records it; for every
+    // other schema TSchema.ForwardsCallSite is a constant at JIT time and this is the plain call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line)
+        => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line) : _schema.Allocate(size, alignment);
+
     private nint AllocateRecorded(nint size, nint alignment, string? name, string? file, int line)
     {
-        nint pointer = _schema.Allocate(size, alignment);
+        nint pointer = AllocateFromSchema(size, alignment, name, file, line);
         if (pointer == 0)
             return AllocateAfterOutOfMemory(size, alignment, name, file, line);
         nint usable = _schema.AllocationSize(pointer);
@@ -194,7 +200,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         if (!AllocatorManager.HandleOutOfMemory(this, size, alignment))
             return 0;
 
-        nint pointer = _schema.Allocate(size, alignment);
+        nint pointer = AllocateFromSchema(size, alignment, name, file, line);
         if (pointer == 0 || Records.Mode == TrackingMode.None)
             return pointer;
         nint usable = _schema.AllocationSize(pointer);

@@ -50,7 +50,7 @@ public struct OSSchema : IAllocationSchema
         if (offset == HeaderSize && newAlignment <= MallocAlignment && newSize <= nint.MaxValue - HeaderSize)
         {
             // Naturally aligned before and after: the C heap can grow or shrink it in place.
-            void* grown = NativeMemory.Realloc((void*)(pointer - HeaderSize), (nuint)(newSize + HeaderSize));
+            void* grown = TryRealloc((void*)(pointer - HeaderSize), (nuint)(newSize + HeaderSize));
             if (grown == null)
                 return 0;
             nint user = (nint)grown + HeaderSize;
@@ -85,7 +85,7 @@ public struct OSSchema : IAllocationSchema
         if ((nuint)size > (nuint)(nint.MaxValue - HeaderSize - slack))
             return 0;
 
-        void* raw = NativeMemory.Alloc((nuint)(size + HeaderSize + slack));
+        void* raw = TryAlloc((nuint)(size + HeaderSize + slack));
         if (raw == null)
             return 0;
 
@@ -93,6 +93,31 @@ public struct OSSchema : IAllocationSchema
         *(nint*)(user - 2 * IntPtr.Size) = user - (nint)raw;
         *(nint*)(user - IntPtr.Size) = size;
         return user;
+    }
+
+    // NativeMemory throws OutOfMemoryException where the C heap returns null; the contract here is 0.
+    private static unsafe void* TryAlloc(nuint bytes)
+    {
+        try
+        {
+            return NativeMemory.Alloc(bytes);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private static unsafe void* TryRealloc(void* block, nuint bytes)
+    {
+        try
+        {
+            return NativeMemory.Realloc(block, bytes);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Returns a block from <see cref="AllocateBlock"/> to the C heap.</summary>
