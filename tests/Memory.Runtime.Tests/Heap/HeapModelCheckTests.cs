@@ -4,18 +4,17 @@ namespace Memory.Runtime.Tests.Heap;
 
 public sealed class HeapModelCheckTests
 {
-    [Theory]
-    [InlineData(TrackingMode.None, 11)]
-    [InlineData(TrackingMode.Counters, 12)]
-    public void A_million_random_operations_match_the_model(TrackingMode mode, int seed)
+    [Fact]
+    public void A_million_random_operations_match_the_model()
     {
+        // Tracking off: the heap's own count (summed over thread caches) is what the model checks.
         using var heap = new HeapAllocator();
-        heap.Records.Mode = mode;
+        heap.Records.Mode = TrackingMode.None;
 
         new RandomAllocatorRun
         {
             Operations = 1_000_000,
-            Seed = seed,
+            Seed = 11,
             NextSize = NextSize,
             Alignments = [0, 0, 0, 0, 8, 16, 32, 64, 256, 4096],
             MaxLive = 2000,
