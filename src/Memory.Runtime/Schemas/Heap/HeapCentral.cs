@@ -25,14 +25,17 @@ internal sealed unsafe class HeapCentral
     private readonly SizeClassState[] _classes;
     private readonly List<HeapThreadCache> _caches = [];
     private long _retiredBytes;
-    private long _reservedBytes;
+    private CacheLinePadded _largeBlockBytes; // Written on every large allocation; kept off the line of Id, Tag and the epoch.
     private int _epoch;
 
+    // One per size class, locked while batches move. The padded counter also keeps the locks (in the
+    // object headers) of neighbouring classes on different cache lines.
     private sealed class SizeClassState
     {
         public nint PartlyUsedHead;
         public nint EmptyHead;
         public int EmptyCount;
+        public CacheLinePadded Chunks;
     }
 
     public HeapCentral()
@@ -54,7 +57,16 @@ internal sealed unsafe class HeapCentral
     public int Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>Bytes held from the OS: chunks and large-block regions.</summary>
-    public long ReservedBytes => Interlocked.Read(ref _reservedBytes);
+    public long ReservedBytes
+    {
+        get
+        {
+            long chunks = 0;
+            foreach (SizeClassState state in _classes)
+                chunks += Volatile.Read(ref state.Chunks.Value);
+            return chunks * HeapChunk.Size + Interlocked.Read(ref _largeBlockBytes.Value);
+        }
+    }
 
     /// <summary>Usable bytes handed out and not returned, summed over the thread caches that counted them.</summary>
     public long AllocatedBytes
@@ -124,7 +136,7 @@ internal sealed unsafe class HeapCentral
             while (taken < count)
             {
                 nint next = state.PartlyUsedHead != 0 ? state.PartlyUsedHead : state.EmptyHead;
-                HeapChunk* chunk = next != 0 ? (HeapChunk*)next : NewChunk(sizeClass);
+                HeapChunk* chunk = next != 0 ? (HeapChunk*)next : NewChunk(state, sizeClass);
                 if (chunk == null)
                     break;
 
@@ -183,8 +195,8 @@ internal sealed unsafe class HeapCentral
         nint regionAlignment = Math.Max(HeapChunk.Size, alignment);
         nint offset = Math.Max(HeapChunk.HeaderSize, alignment);
         usable = 0;
-        if ((nuint)size > (nuint)(nint.MaxValue - offset - regionAlignment - HeapSizeClasses.MinAlignment))
-            return 0;
+        if (regionAlignment > nint.MaxValue / 4 || (nuint)size > (nuint)(nint.MaxValue - 2 * regionAlignment))
+            return 0; // No OS could meet it, and the sums below would overflow.
 
         usable = AlignmentMath.AlignUp(size, HeapSizeClasses.MinAlignment);
         nint region = OSSchema.AllocateBlock(offset + usable, regionAlignment);
@@ -198,7 +210,7 @@ internal sealed unsafe class HeapCentral
         header->SizeClass = -1;
         header->Region = region;
         header->LargeSize = usable;
-        Interlocked.Add(ref _reservedBytes, offset + usable);
+        Interlocked.Add(ref _largeBlockBytes.Value, offset + usable);
         return block;
     }
 
@@ -206,7 +218,7 @@ internal sealed unsafe class HeapCentral
     public void FreeLarge(nint block, HeapChunk* header)
     {
         nint region = header->Region;
-        Interlocked.Add(ref _reservedBytes, -(block - region + header->LargeSize));
+        Interlocked.Add(ref _largeBlockBytes.Value, -(block - region + header->LargeSize));
         header->HeapTag = 0;
         OSSchema.FreeBlock(region);
     }
@@ -236,7 +248,7 @@ internal sealed unsafe class HeapCentral
         return IntPtr.Size == 8 ? (nint)((long)id << 32 | salt) : (nint)((uint)id * 0x9E3779B1u ^ salt);
     }
 
-    private HeapChunk* NewChunk(int sizeClass)
+    private HeapChunk* NewChunk(SizeClassState state, int sizeClass)
     {
         nint region = OSSchema.AllocateBlock(HeapChunk.Size, HeapChunk.Size);
         if (region == 0)
@@ -249,7 +261,7 @@ internal sealed unsafe class HeapCentral
         chunk->SizeClass = sizeClass;
         chunk->Unused = region + HeapSizeClasses.BlockOffset(sizeClass);
         chunk->ListState = NotListed;
-        Interlocked.Add(ref _reservedBytes, HeapChunk.Size);
+        Volatile.Write(ref state.Chunks.Value, state.Chunks.Value + 1);
         return chunk;
     }
 
@@ -257,7 +269,7 @@ internal sealed unsafe class HeapCentral
     {
         Unlink(state, chunk);
         chunk->HeapTag = 0;
-        Interlocked.Add(ref _reservedBytes, -HeapChunk.Size);
+        Volatile.Write(ref state.Chunks.Value, state.Chunks.Value - 1);
         OSSchema.FreeBlock((nint)chunk);
     }
 
