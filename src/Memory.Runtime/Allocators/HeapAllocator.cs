@@ -32,4 +32,12 @@ public sealed class HeapAllocator : AllocatorBase<HeapSchema>, IAllocatorType<He
 
     /// <summary>Free blocks waiting in thread caches (approximate while other threads run).</summary>
     public long CachedBlocks => Schema.CachedBlocks;
+
+    /// <summary>Returns the free chunks to the OS; blocks still allocated stay valid.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            Schema.GarbageCollect();
+        base.Dispose(disposing);
+    }
 }

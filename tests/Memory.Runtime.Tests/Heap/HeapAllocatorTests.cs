@@ -4,6 +4,8 @@ namespace Memory.Runtime.Tests.Heap;
 
 public sealed class HeapAllocatorTests
 {
+    private const long HeapChunkSize = 64 * 1024;
+
     [Fact]
     public void Every_power_of_two_alignment_up_to_4096_and_beyond_a_chunk_is_honoured()
     {
@@ -142,6 +144,25 @@ public sealed class HeapAllocatorTests
         heap.DeAllocate(block);
         heap.DeAllocate(moved);
         Assert.Equal(0, heap.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public unsafe void Disposing_returns_free_chunks_and_keeps_live_blocks_valid()
+    {
+        var heap = new HeapAllocator();
+        foreach (nint block in Enumerable.Range(0, 1000).Select(i => heap.Allocate(i % 500)).ToArray())
+            heap.DeAllocate(block);
+        nint kept = heap.Allocate(64);
+        *(long*)kept = 42;
+
+        heap.Dispose();
+
+        Assert.Equal(HeapChunkSize, heap.ReservedBytes);
+        Assert.DoesNotContain(heap, AllocatorManager.Allocators);
+        Assert.Equal(42, *(long*)kept);
+        heap.DeAllocate(kept);
+        heap.GarbageCollect();
+        Assert.Equal(0, heap.ReservedBytes);
     }
 
     [Fact]
