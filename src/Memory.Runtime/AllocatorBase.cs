@@ -39,15 +39,16 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     private int _guardedBlocks;
     private FreedBlocks? _freed;
 
-    private protected AllocatorBase(string name, string description, AllocatorBase? parent, bool concurrent,
+    private protected AllocatorBase(string? name, string description, AllocatorBase? parent, bool concurrent,
         TrackingMode minimumMode = TrackingMode.None)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        Name = name;
+        // A null name stands for the class name: allocators declared with an empty body (child allocators) use it.
+        Name = name ?? GetType().Name;
+        ArgumentException.ThrowIfNullOrEmpty(Name, nameof(name));
         Description = description ?? string.Empty;
         Parent = parent;
         IsThreadSafe = concurrent;
-        Records = new AllocationRecords(this, AllocatorManager.InitialTrackingMode(name), concurrent, minimumMode);
+        Records = new AllocationRecords(this, AllocatorManager.InitialTrackingMode(Name), concurrent, minimumMode);
         UpdatePath();
     }
 

@@ -40,7 +40,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     {
     }
 
-    private protected AllocatorBase(string name, string description, TSchema schema, AllocatorBase? parent,
+    private protected AllocatorBase(string? name, string description, TSchema schema, AllocatorBase? parent,
         TrackingMode minimumMode = TrackingMode.None)
         : base(name, description, parent, TSchema.IsThreadSafe, minimumMode)
     {
@@ -76,13 +76,13 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         int path = Path;
         if (path == FastPath)
         {
-            nint pointer = _schema.Allocate(size, alignment);
+            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
             return pointer != 0 ? pointer : AllocateAfterOutOfMemory(size, alignment, name, file, line);
         }
 
         if (path == CountingPath)
         {
-            nint pointer = _schema.Allocate(size, alignment);
+            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
             if (pointer == 0)
                 return AllocateAfterOutOfMemory(size, alignment, name, file, line);
             Count(_schema.AllocationSize(pointer));
@@ -174,6 +174,12 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
             _counters.RemoveLocal(size);
     }
 
+    // A forwarding schema (a child allocator) gets the caller's site so that its parent records it; for every
+    // other schema TSchema.ForwardsCallSite is a constant at JIT time and this is the plain call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line)
+        => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line) : _schema.Allocate(size, alignment);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateAfterOutOfMemory(nint size, nint alignment, string? name, string? file, int line)
     {
@@ -183,7 +189,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         int path = Path;
         if (path == TrackedPath)
             return AllocateTracked(size, alignment, name, file, line, mayRetry: false);
-        nint pointer = _schema.Allocate(size, alignment);
+        nint pointer = AllocateFromSchema(size, alignment, name, file, line);
         if (pointer != 0 && path == CountingPath)
             Count(_schema.AllocationSize(pointer));
         return pointer;
@@ -206,15 +212,16 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
 
         nint user, usable, raw = 0, rawSize = 0;
         BlockLayout layout;
-        switch (OverrunDetection)
+        // Guards and fills need to write the block; an external range is never written.
+        switch (TSchema.ManagesExternalMemory ? OverrunDetection.None : OverrunDetection)
         {
             case OverrunDetection.GuardBytes:
                 if (!GuardedBlocks.TryGetGuardBytesRequest(size, alignment, out nint front, out rawSize))
                     return 0;
                 GuardedBlockAdding();
-                raw = _schema.Allocate(rawSize, alignment);
+                raw = AllocateFromSchema(rawSize, alignment, name, file, line);
                 if (raw == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
-                    raw = _schema.Allocate(rawSize, alignment);
+                    raw = AllocateFromSchema(rawSize, alignment, name, file, line);
                 if (raw == 0)
                 {
                     GuardedBlockRemoved();
@@ -241,9 +248,9 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
                 break;
 
             default:
-                user = _schema.Allocate(size, alignment);
+                user = AllocateFromSchema(size, alignment, name, file, line);
                 if (user == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
-                    user = _schema.Allocate(size, alignment);
+                    user = AllocateFromSchema(size, alignment, name, file, line);
                 if (user == 0)
                     return 0;
                 usable = _schema.AllocationSize(user);
@@ -256,7 +263,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
             Count(usable);
         if (isChecked)
         {
-            FillPatterns.Fill(user, usable, FillPatterns.Fresh);
+            if (!TSchema.ManagesExternalMemory)
+                FillPatterns.Fill(user, usable, FillPatterns.Fresh);
             Freed!.Forget(user);
         }
         if (mode >= TrackingMode.Records || isChecked || layout != BlockLayout.Plain)
@@ -296,7 +304,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
 
         if (entry.Counted)
             Uncount(entry.Size);
-        if (isChecked)
+        if (isChecked && !TSchema.ManagesExternalMemory)
             FillPatterns.Fill(pointer, entry.Size, FillPatterns.Freed);
         Release(pointer, entry, size, alignment);
         if (isChecked)
@@ -334,7 +342,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
             throw DiagnoseUnknownPointer(pointer, "ReAllocate");
 
         nint oldSize = found ? entry.Size : _schema.AllocationSize(pointer);
-        bool moveByHand = isChecked || OverrunDetection != OverrunDetection.None || (found && entry.Layout != BlockLayout.Plain);
+        bool moveByHand = !TSchema.ManagesExternalMemory
+            && (isChecked || OverrunDetection != OverrunDetection.None || (found && entry.Layout != BlockLayout.Plain));
         if (moveByHand)
         {
             // A new block with the settings of now, the contents copied, the old block freed with its checks.

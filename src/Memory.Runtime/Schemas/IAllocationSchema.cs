@@ -15,8 +15,28 @@ public interface IAllocationSchema
     /// <summary>Whether the schema may be called from several threads at once.</summary>
     static abstract bool IsThreadSafe { get; }
 
+    /// <summary>
+    /// Whether the allocator passes the caller's label and site to
+    /// <see cref="Allocate(nint, nint, string?, string?, int)"/>: true for schemas that forward to another
+    /// allocator (child allocators), so the allocator at the end of the chain records the real call site.
+    /// </summary>
+    /// <remarks>Read through the type parameter, so for every other schema the test is a constant the JIT removes.</remarks>
+    static virtual bool ForwardsCallSite => false;
+
+    /// <summary>
+    /// Whether the addresses this schema hands out lie in a range the process must not read or write (a GPU
+    /// heap, a file region): the allocator then never fills, guards or copies them, whatever its debug settings.
+    /// </summary>
+    static virtual bool ManagesExternalMemory => false;
+
     /// <summary>Allocates a block, or returns 0 when it cannot.</summary>
     nint Allocate(nint size, nint alignment);
+
+    /// <summary>
+    /// Allocates a block on behalf of a caller, passing its label and site on; called instead of
+    /// <see cref="Allocate(nint, nint)"/> only when <see cref="ForwardsCallSite"/> is true.
+    /// </summary>
+    nint Allocate(nint size, nint alignment, string? name, string? file, int line) => Allocate(size, alignment);
 
     /// <summary>Frees a block this schema handed out; <paramref name="size"/> and <paramref name="alignment"/> may be 0.</summary>
     void DeAllocate(nint pointer, nint size, nint alignment);

@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// One thread's cache of free blocks of one <see cref="HeapSchema"/> (nedmalloc's thread cache): a short
+/// list per size class, used without locks by its thread, refilled from and flushed to
+/// <see cref="HeapCentral"/> in batches.
+/// </summary>
+/// <remarks>
+/// A block freed by another thread simply joins that thread's cache: blocks are not owned by threads, only
+/// by chunks. The cache also counts the usable bytes its thread allocated minus those it freed; only its
+/// thread writes that count, so it costs no atomic instruction, and the heap's total is the sum over the
+/// caches, exact whenever the threads are quiet. Only the owning thread touches the lists, except after
+/// the thread has exited, when <see cref="HeapThreadCaches"/> hands the cache back to the heap.
+/// </remarks>
+internal sealed unsafe class HeapThreadCache
+{
+    private static readonly int[] Limits = BuildLimits();
+
+    private readonly Bin[] _bins = new Bin[HeapSizeClasses.Count];
+    private long _allocatedBytes;
+    private int _epoch;
+
+    private struct Bin
+    {
+        public nint Head;
+        public int Count;
+    }
+
+    public HeapThreadCache(HeapCentral heap)
+    {
+        Heap = heap;
+        _epoch = heap.Epoch;
+    }
+
+    /// <summary>The heap the cache draws from.</summary>
+    public HeapCentral Heap { get; }
+
+    /// <summary>Usable bytes this thread allocated minus those it freed (negative when it frees others' blocks).</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
+
+    /// <summary>Blocks in the cache now.</summary>
+    public int CachedBlocks
+    {
+        get
+        {
+            int total = 0;
+            foreach (ref readonly Bin bin in _bins.AsSpan())
+                total += bin.Count;
+            return total;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint Allocate(int sizeClass)
+    {
+        if (_epoch != Heap.Epoch)
+            FlushAll();
+
+        ref Bin bin = ref _bins[sizeClass];
+        nint block = bin.Head;
+        if (block == 0)
+            return AllocateAfterRefill(sizeClass);
+        bin.Head = HeapChunk.NextOf(block);
+        bin.Count--;
+        Count(HeapSizeClasses.SizeOf(sizeClass));
+        return block;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Free(nint block, int sizeClass)
+    {
+        if (_epoch != Heap.Epoch)
+            FlushAll();
+
+        ref Bin bin = ref _bins[sizeClass];
+        HeapChunk.SetNext(block, bin.Head);
+        bin.Head = block;
+        if (++bin.Count >= Limits[sizeClass])
+            Flush(ref bin, sizeClass, bin.Count / 2);
+        Count(-HeapSizeClasses.SizeOf(sizeClass));
+    }
+
+    public nint AllocateLarge(nint size, nint alignment)
+    {
+        nint block = Heap.AllocateLarge(size, alignment, out nint usable);
+        if (block != 0)
+            Count(usable);
+        return block;
+    }
+
+    public void FreeLarge(nint block, HeapChunk* header)
+    {
+        Count(-header->LargeSize);
+        Heap.FreeLarge(block, header);
+    }
+
+    /// <summary>Returns every cached block to the heap.</summary>
+    public void FlushAll()
+    {
+        _epoch = Heap.Epoch;
+        for (int sizeClass = 0; sizeClass < _bins.Length; sizeClass++)
+        {
+            ref Bin bin = ref _bins[sizeClass];
+            if (bin.Count > 0)
+                Flush(ref bin, sizeClass, bin.Count);
+        }
+    }
+
+    // Only this thread writes the count; the volatile write keeps a 64-bit value whole for readers on 32-bit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(nint bytes) => Volatile.Write(ref _allocatedBytes, _allocatedBytes + bytes);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateAfterRefill(int sizeClass)
+    {
+        nint head = Heap.TakeBlocks(sizeClass, Math.Max(1, Limits[sizeClass] / 2), out int taken);
+        if (taken == 0)
+            return 0;
+
+        ref Bin bin = ref _bins[sizeClass];
+        bin.Head = HeapChunk.NextOf(head);
+        bin.Count = taken - 1;
+        Count(HeapSizeClasses.SizeOf(sizeClass));
+        return head;
+    }
+
+    // Detaches the first count blocks of a bin and gives them to the heap.
+    private void Flush(ref Bin bin, int sizeClass, int count)
+    {
+        nint first = bin.Head;
+        nint last = first;
+        for (int i = 1; i < count; i++)
+            last = HeapChunk.NextOf(last);
+        bin.Head = HeapChunk.NextOf(last);
+        bin.Count -= count;
+        HeapChunk.SetNext(last, 0);
+        Heap.ReturnBlocks(sizeClass, first);
+    }
+
+    // Up to 32 KiB per class and at most 128 blocks, at least 8; batches move half a cache.
+    private static int[] BuildLimits()
+    {
+        var limits = new int[HeapSizeClasses.Count];
+        for (int i = 0; i < limits.Length; i++)
+            limits[i] = Math.Clamp(32 * 1024 / HeapSizeClasses.SizeOf(i), 8, 128);
+        return limits;
+    }
+}

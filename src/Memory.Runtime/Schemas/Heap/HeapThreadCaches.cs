@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+
+namespace Memory.Schemas;
+
+/// <summary>
+/// The thread caches of the current thread, one per <see cref="HeapCentral"/> it has used, found by the
+/// heap's id; and the way a thread's caches get back to their heaps when the thread exits.
+/// </summary>
+/// <remarks>
+/// The only reference to a thread's instance is a thread-static field. When the thread exits, the runtime
+/// drops its thread statics, the instance becomes unreachable, and its finalizer hands each cache to its
+/// heap (<see cref="HeapCentral.Retire"/>): the blocks go back to the central lists and the thread's byte
+/// count is folded into the heap's. The thread is gone by then, so nothing else touches those caches.
+/// Heap ids are never reused; a thread's table grows to the highest id it has used.
+/// </remarks>
+internal sealed class HeapThreadCaches
+{
+    [ThreadStatic]
+    private static HeapThreadCaches? t_current;
+
+    private HeapThreadCache?[] _byHeapId = new HeapThreadCache?[4];
+
+    /// <summary>The calling thread's cache for <paramref name="heap"/>, created on first use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static HeapThreadCache For(HeapCentral heap)
+    {
+        HeapThreadCaches? current = t_current;
+        if (current is not null)
+        {
+            HeapThreadCache?[] byHeapId = current._byHeapId;
+            int id = heap.Id;
+            if ((uint)id < (uint)byHeapId.Length && byHeapId[id] is { } cache)
+                return cache;
+        }
+        return Create(heap);
+    }
+
+    /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
+    public static HeapThreadCache? Find(HeapCentral heap)
+    {
+        HeapThreadCache?[]? byHeapId = t_current?._byHeapId;
+        return byHeapId is not null && (uint)heap.Id < (uint)byHeapId.Length ? byHeapId[heap.Id] : null;
+    }
+
+    ~HeapThreadCaches()
+    {
+        foreach (HeapThreadCache? cache in _byHeapId)
+            cache?.Heap.Retire(cache);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HeapThreadCache Create(HeapCentral heap)
+    {
+        HeapThreadCaches current = t_current ??= new HeapThreadCaches();
+        if (heap.Id >= current._byHeapId.Length)
+            Array.Resize(ref current._byHeapId, Math.Max(heap.Id + 1, current._byHeapId.Length * 2));
+
+        var cache = new HeapThreadCache(heap);
+        heap.Register(cache);
+        current._byHeapId[heap.Id] = cache;
+        return cache;
+    }
+}
