@@ -39,6 +39,22 @@ public sealed class AllocatorGlueTests
     }
 
     [Fact]
+    public void The_one_line_child_allocator_is_a_shared_child_of_the_system_allocator()
+    {
+        ScriptCanvasAllocator allocator = ScriptCanvasAllocator.Instance;
+        Assert.Same(AllocatorInstance<ScriptCanvasAllocator>.Get(), allocator);
+        Assert.Equal("ScriptCanvasAllocator", allocator.Name);
+        Assert.Same(SystemAllocator.Instance, allocator.Parent);
+
+        long parentBefore = SystemAllocator.Instance.NumAllocatedBytes;
+        nint block = Az.Malloc<ScriptCanvasAllocator>(1000);
+        Assert.True(allocator.NumAllocatedBytes >= 1000);
+        Assert.True(SystemAllocator.Instance.NumAllocatedBytes - parentBefore >= 1000);
+        Az.Free<ScriptCanvasAllocator>(block);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+    }
+
+    [Fact]
     public void CreateAllocator_makes_a_new_allocator_each_call()
     {
         using GeneratorTestAllocator first = GeneratorTestAllocator.CreateAllocator();

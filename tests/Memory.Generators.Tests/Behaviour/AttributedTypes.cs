@@ -88,3 +88,7 @@ public partial class Monster : IDisposable
 [ClassAllocator(typeof(NamedTestAllocator))]
 [TypeId("{E5F60718-293A-4B5C-86D7-E8F90A1B2C3D}")]
 public sealed partial record Quest(string Title);
+
+/// <summary>The documented one-liner: a subsystem's child allocator over the system allocator.</summary>
+[TypeId("{2C6478E2-3B0D-4DFF-88E2-ABCB3F10B96E}")]
+public sealed partial class ScriptCanvasAllocator : ChildAllocator<SystemAllocator> { }
