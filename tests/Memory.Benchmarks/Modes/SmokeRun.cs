@@ -31,6 +31,10 @@ public static class SmokeRun
             var watch = Stopwatch.StartNew();
             try
             {
+                // A workload's threads and blocks are released by its [GlobalCleanup]: BenchmarkDotNet must see it.
+                if (typeof(AllocatorBenchmark).IsAssignableFrom(benchmark.Descriptor.Type) && benchmark.Descriptor.GlobalCleanupMethod is null)
+                    throw new InvalidOperationException("BenchmarkDotNet does not see the workload's [GlobalCleanup].");
+
                 object instance = BenchmarkCatalog.CreateInstance(benchmark);
                 benchmark.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
                 benchmark.Descriptor.WorkloadMethod.Invoke(instance, null);

@@ -8,7 +8,7 @@ namespace Memory.Benchmarks.Peers;
 /// <see cref="System.Runtime.InteropServices.NativeMemory"/>: what a .NET developer calls for native memory
 /// today, glibc's <c>malloc</c> behind a regular P/Invoke. The baseline of every table.
 /// </summary>
-public readonly struct NativeMemoryPeer : IBenchAllocator<nint>, IMeasuredHeap
+public readonly struct NativeMemoryPeer : IBenchAllocator<nint>
 {
     /// <inheritdoc/>
     public static PeerTraits Traits { get; } = new("NativeMemory", int.MaxValue, IsThreadSafe: true);
@@ -23,18 +23,6 @@ public readonly struct NativeMemoryPeer : IBenchAllocator<nint>, IMeasuredHeap
 
     /// <inheritdoc/>
     public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
-
-    /// <inheritdoc/>
-    public static long ReservedBytes => GlibcHeapInfo.Read().Reserved;
-
-    /// <inheritdoc/>
-    public static long AllocatedBytes => GlibcHeapInfo.Read().Allocated;
-
-    /// <inheritdoc/>
-    public static int SampleEvery => 64; // mallinfo2 walks the free lists: sample rather than read every time.
-
-    /// <inheritdoc/>
-    public static void ReleaseCached() => GlibcHeapInfo.Trim();
 }
 
 /// <summary>Describes a C allocator library for <see cref="NativeHeapPeer{TLibrary}"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -83,14 +84,28 @@ public class Larson : AllocatorBenchmark
         public void Invoke()
         {
             var generation = new Thread[_threads];
+            Exception? failure = null;
             for (int i = 0; i < _threads; i++)
             {
                 int index = i;
-                generation[i] = new Thread(() => Exercise(index)) { Name = $"larson {i}" };
+                generation[i] = new Thread(() =>
+                {
+                    try
+                    {
+                        Exercise(index);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+                })
+                { Name = $"larson {i}" };
                 generation[i].Start();
             }
             foreach (var thread in generation)
                 thread.Join();
+            if (failure is not null)
+                ExceptionDispatchInfo.Throw(failure);
         }
 
         public void Dispose()

@@ -73,18 +73,25 @@ public class XmallocTest : AllocatorBenchmark
 
         private void Allocate()
         {
-            for (int b = 0; b < _batchesPerThread; b++)
+            try
             {
-                TBlock[] batch = _stack.RentBatch();
-                for (int i = 0; i < batch.Length; i++)
+                for (int b = 0; b < _batchesPerThread; b++)
                 {
-                    TBlock block = TAllocator.Allocate(ObjectSize);
-                    TAllocator.Bytes(block, ObjectSize).Fill((byte)i);
-                    batch[i] = block;
+                    TBlock[] batch = _stack.RentBatch();
+                    for (int i = 0; i < batch.Length; i++)
+                    {
+                        TBlock block = TAllocator.Allocate(ObjectSize);
+                        TAllocator.Bytes(block, ObjectSize).Fill((byte)i);
+                        batch[i] = block;
+                    }
+                    _stack.Push(batch);
                 }
-                _stack.Push(batch);
             }
-            _stack.ProducerDone();
+            finally
+            {
+                // Even after a failure, so the releasing threads stop instead of waiting forever.
+                _stack.ProducerDone();
+            }
         }
 
         private void Release()
