@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Tracking;
 
@@ -37,9 +38,11 @@ namespace Memory.Benchmarks.Peers
         public static PeerTraits Traits { get; } = new("OSAllocator", int.MaxValue, IsThreadSafe: true);
 
         /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
 
         /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
 
         /// <inheritdoc/>
@@ -67,9 +70,11 @@ namespace Memory.Benchmarks.Peers
         public static PeerTraits Traits { get; } = new("OSAllocator (Counters)", int.MaxValue, IsThreadSafe: true);
 
         /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
 
         /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
 
         /// <inheritdoc/>
@@ -85,7 +90,9 @@ namespace Memory.Benchmarks.Peers
     // {
     //     private static readonly SystemAllocator Allocator = ComparedAllocators.Create<SystemAllocator>();
     //     public static PeerTraits Traits { get; } = new("SystemAllocator", int.MaxValue, IsThreadSafe: true);
+    //     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     //     public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+    //     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     //     public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
     //     public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
     //     public static long ReservedBytes => Allocator.ReservedBytes;
