@@ -1,3 +1,29 @@
 using BenchmarkDotNet.Running;
+using Memory.Benchmarks.Infrastructure;
+using Memory.Benchmarks.Modes;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/Memory.Benchmarks -- [mode | BenchmarkDotNet arguments]
+//   --smoke [pattern...]     every case once, in-process, at 1% of its operations: proves the suite runs
+//   --overhead [pattern...]  peak reserved / peak live per workload for the allocators that report memory
+//   --peers                  which peers are installed
+//   anything else            BenchmarkDotNet, e.g. --filter '*Larson*' --job short
+// Patterns match "Class.Method" (smoke) or the class name (overhead), case-insensitively.
+
+// Debian's jemalloc needs static TLS space that glibc only grants at start-up: restart once with it.
+if (StaticTlsReserve.RestartIfNeeded(args, "libjemalloc.so.2") is { } exitCode)
+    return exitCode;
+
+if (args.Length > 0 && args[0] == "--smoke")
+    return SmokeRun.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--overhead")
+    return OverheadReport.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--peers")
+{
+    BenchmarkCatalog.PrintPeers(Console.Out);
+    return 0;
+}
+
+Console.WriteLine("Peers (a skipped peer has no row in the tables):");
+BenchmarkCatalog.PrintPeers(Console.Out);
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
+return 0;

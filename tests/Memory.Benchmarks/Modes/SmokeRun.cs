@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Reflection;
+using Memory.Benchmarks.Infrastructure;
+using Memory.Benchmarks.Workloads;
+
+namespace Memory.Benchmarks.Modes;
+
+/// <summary>
+/// <c>--smoke</c>: proves the suite starts and every (workload, allocator, parameters) case runs, in seconds
+/// and in this process. The cases are the ones BenchmarkDotNet would run with the same configuration and
+/// filter; each is set up, invoked once at a small fraction of its operation count, and cleaned up.
+/// Nothing is measured. Exits 1 if any case throws.
+/// </summary>
+public static class SmokeRun
+{
+    private const double Scale = 0.01;
+
+    /// <summary>Runs the smoke test; <paramref name="patterns"/> restrict it to cases whose "Class.Method" contains one.</summary>
+    public static int Run(IReadOnlyCollection<string> patterns)
+    {
+        Console.WriteLine("Peers:");
+        BenchmarkCatalog.PrintPeers(Console.Out);
+
+        WorkloadScale.Factor = Scale;
+        var total = Stopwatch.StartNew();
+        var cases = BenchmarkCatalog.Cases(BenchmarkConfig.Create(), patterns);
+        int failures = 0;
+        foreach (var benchmark in cases)
+        {
+            string name = $"{benchmark.Descriptor.Type.Name}.{benchmark.Descriptor.WorkloadMethod.Name}({benchmark.Parameters.DisplayInfo})";
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                // A workload's threads and blocks are released by its [GlobalCleanup]: BenchmarkDotNet must see it.
+                if (typeof(AllocatorBenchmark).IsAssignableFrom(benchmark.Descriptor.Type) && benchmark.Descriptor.GlobalCleanupMethod is null)
+                    throw new InvalidOperationException("BenchmarkDotNet does not see the workload's [GlobalCleanup].");
+
+                object instance = BenchmarkCatalog.CreateInstance(benchmark);
+                benchmark.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
+                benchmark.Descriptor.WorkloadMethod.Invoke(instance, null);
+                benchmark.Descriptor.GlobalCleanupMethod?.Invoke(instance, null);
+                Console.WriteLine($"  ok    {watch.ElapsedMilliseconds,6} ms  {name}");
+            }
+            catch (Exception e)
+            {
+                failures++;
+                Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+                Console.WriteLine($"  FAIL  {watch.ElapsedMilliseconds,6} ms  {name}: {cause}");
+            }
+        }
+
+        Console.WriteLine($"{cases.Count - failures} of {cases.Count} cases ran in {total.Elapsed.TotalSeconds:F1} s" +
+            (failures == 0 ? "." : $"; {failures} failed."));
+        return failures == 0 ? 0 : 1;
+    }
+}
