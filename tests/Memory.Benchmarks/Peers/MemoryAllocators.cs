@@ -81,50 +81,133 @@ namespace Memory.Benchmarks.Peers
         public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // TO WIRE when the schemas are merged: uncomment the adapter and its [Benchmark] line below. Size limits and
-    // thread safety follow DESIGN.md; check them against the merged allocator (Pool: default max 512 B).
-    //
-    // /// <summary><see cref="Memory.SystemAllocator"/> (HPHA): O3DE's default allocator.</summary>
-    // public readonly struct SystemAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
-    // {
-    //     private static readonly SystemAllocator Allocator = ComparedAllocators.Create<SystemAllocator>();
-    //     public static PeerTraits Traits { get; } = new("SystemAllocator", int.MaxValue, IsThreadSafe: true);
-    //     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    //     public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
-    //     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    //     public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
-    //     public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
-    //     public static long ReservedBytes => Allocator.ReservedBytes;
-    //     public static long AllocatedBytes => Allocator.NumAllocatedBytes;
-    //     public static int SampleEvery => 1;
-    //     public static void ReleaseCached() => Allocator.GarbageCollect();
-    // }
-    //
-    // /// <summary><see cref="Memory.PoolAllocator"/>: size classes up to 512 B, not thread-safe.</summary>
-    // public readonly struct PoolAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
-    // {
-    //     private static readonly PoolAllocator Allocator = ComparedAllocators.Create<PoolAllocator>();
-    //     public static PeerTraits Traits { get; } = new("PoolAllocator", MaxBlockSize: 512, IsThreadSafe: false);
-    //     ... the other members exactly as in SystemAllocatorPeer ...
-    // }
-    //
-    // /// <summary><see cref="Memory.ThreadPoolAllocator"/>: a pool per thread, up to 512 B, cross-thread frees.</summary>
-    // public readonly struct ThreadPoolAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
-    // {
-    //     private static readonly ThreadPoolAllocator Allocator = ComparedAllocators.Create<ThreadPoolAllocator>();
-    //     public static PeerTraits Traits { get; } = new("ThreadPoolAllocator", MaxBlockSize: 512, IsThreadSafe: true);
-    //     ... the other members exactly as in SystemAllocatorPeer ...
-    // }
-    //
-    // /// <summary>The HeapSchema allocator: thread caches for allocation-heavy multithreaded work.</summary>
-    // public readonly struct HeapAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
-    // {
-    //     private static readonly HeapAllocator Allocator = ComparedAllocators.Create<HeapAllocator>();
-    //     public static PeerTraits Traits { get; } = new("HeapAllocator", int.MaxValue, IsThreadSafe: true);
-    //     ... the other members exactly as in SystemAllocatorPeer ...
-    // }
-    // ---------------------------------------------------------------------------------------------------------
+    /// <summary><see cref="Memory.SystemAllocator"/> (HPHA): O3DE's default allocator.</summary>
+    public readonly struct SystemAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
+    {
+        private static readonly SystemAllocator Allocator = ComparedAllocators.Create<SystemAllocator>();
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = new("SystemAllocator", int.MaxValue, IsThreadSafe: true);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
+
+        /// <inheritdoc/>
+        public static long ReservedBytes => Allocator.ReservedBytes;
+
+        /// <inheritdoc/>
+        public static long AllocatedBytes => Allocator.NumAllocatedBytes;
+
+        /// <inheritdoc/>
+        public static int SampleEvery => 1;
+
+        /// <inheritdoc/>
+        public static void ReleaseCached() => Allocator.GarbageCollect();
+    }
+
+    /// <summary><see cref="Memory.PoolAllocator"/>: size classes up to 512 B, not thread-safe.</summary>
+    public readonly struct PoolAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
+    {
+        private static readonly PoolAllocator Allocator = ComparedAllocators.Create<PoolAllocator>();
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = new("PoolAllocator", MaxBlockSize: 512, IsThreadSafe: false);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
+
+        /// <inheritdoc/>
+        public static long ReservedBytes => Allocator.ReservedBytes;
+
+        /// <inheritdoc/>
+        public static long AllocatedBytes => Allocator.NumAllocatedBytes;
+
+        /// <inheritdoc/>
+        public static int SampleEvery => 1;
+
+        /// <inheritdoc/>
+        public static void ReleaseCached() => Allocator.GarbageCollect();
+    }
+
+    /// <summary><see cref="Memory.ThreadPoolAllocator"/>: a pool per thread, up to 512 B, cross-thread frees.</summary>
+    public readonly struct ThreadPoolAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
+    {
+        private static readonly ThreadPoolAllocator Allocator = ComparedAllocators.Create<ThreadPoolAllocator>();
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = new("ThreadPoolAllocator", MaxBlockSize: 512, IsThreadSafe: true);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
+
+        /// <inheritdoc/>
+        public static long ReservedBytes => Allocator.ReservedBytes;
+
+        /// <inheritdoc/>
+        public static long AllocatedBytes => Allocator.NumAllocatedBytes;
+
+        /// <inheritdoc/>
+        public static int SampleEvery => 1;
+
+        /// <inheritdoc/>
+        public static void ReleaseCached() => Allocator.GarbageCollect();
+    }
+
+    /// <summary><see cref="Memory.HeapAllocator"/>: thread caches for allocation-heavy multithreaded work.</summary>
+    public readonly struct HeapAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
+    {
+        private static readonly HeapAllocator Allocator = ComparedAllocators.Create<HeapAllocator>();
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = new("HeapAllocator", int.MaxValue, IsThreadSafe: true);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
+
+        /// <inheritdoc/>
+        public static long ReservedBytes => Allocator.ReservedBytes;
+
+        /// <inheritdoc/>
+        public static long AllocatedBytes => Allocator.NumAllocatedBytes;
+
+        /// <inheritdoc/>
+        public static int SampleEvery => 1;
+
+        /// <inheritdoc/>
+        public static void ReleaseCached() => Allocator.GarbageCollect();
+    }
 }
 
 namespace Memory.Benchmarks.Workloads
@@ -137,17 +220,16 @@ namespace Memory.Benchmarks.Workloads
         [Benchmark, Peer(typeof(OSAllocatorPeer))]
         public void OSAllocator() => Invoke<OSAllocatorPeer, nint>();
 
-        // TO WIRE (see above):
-        // [Benchmark, Peer(typeof(SystemAllocatorPeer))]
-        // public void SystemAllocator() => Invoke<SystemAllocatorPeer, nint>();
-        //
-        // [Benchmark, Peer(typeof(PoolAllocatorPeer))]
-        // public void PoolAllocator() => Invoke<PoolAllocatorPeer, nint>();
-        //
-        // [Benchmark, Peer(typeof(ThreadPoolAllocatorPeer))]
-        // public void ThreadPoolAllocator() => Invoke<ThreadPoolAllocatorPeer, nint>();
-        //
-        // [Benchmark, Peer(typeof(HeapAllocatorPeer))]
-        // public void HeapAllocator() => Invoke<HeapAllocatorPeer, nint>();
+        [Benchmark, Peer(typeof(SystemAllocatorPeer))]
+        public void SystemAllocator() => Invoke<SystemAllocatorPeer, nint>();
+
+        [Benchmark, Peer(typeof(PoolAllocatorPeer))]
+        public void PoolAllocator() => Invoke<PoolAllocatorPeer, nint>();
+
+        [Benchmark, Peer(typeof(ThreadPoolAllocatorPeer))]
+        public void ThreadPoolAllocator() => Invoke<ThreadPoolAllocatorPeer, nint>();
+
+        [Benchmark, Peer(typeof(HeapAllocatorPeer))]
+        public void HeapAllocator() => Invoke<HeapAllocatorPeer, nint>();
     }
 }
