@@ -106,19 +106,21 @@ public sealed class StaticBusConnectionAnalyzer : DiagnosticAnalyzer
         return type.AllInterfaces.Any(i => RuleOptions.MatchesType(i, extraBuses));
     }
 
+    /// <summary>The union of the connect methods of every [EventBus] on the type, its bases and its interfaces.</summary>
     private static ImmutableHashSet<string>? FindDeclaredBus(ITypeSymbol type, INamedTypeSymbol eventBusAttribute)
     {
+        ImmutableHashSet<string>? names = null;
+        void Add(ITypeSymbol candidate)
+        {
+            if (MemorySymbols.FindAttribute(candidate, eventBusAttribute) is { } attribute)
+                names = names is null ? ConnectMethodsOf(attribute) : names.Union(ConnectMethodsOf(attribute));
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (MemorySymbols.FindAttribute(current, eventBusAttribute) is { } attribute)
-                return ConnectMethodsOf(attribute);
-        }
+            Add(current);
         foreach (var implemented in type.AllInterfaces)
-        {
-            if (MemorySymbols.FindAttribute(implemented, eventBusAttribute) is { } attribute)
-                return ConnectMethodsOf(attribute);
-        }
-        return null;
+            Add(implemented);
+        return names;
     }
 
     private static ImmutableHashSet<string> ConnectMethodsOf(AttributeData attribute)
