@@ -104,11 +104,19 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n");
 
-    /// <summary>Fixes that mint identifiers write fresh GUIDs; expected texts spell each new one <c>{NEW-GUID}</c>.</summary>
+    /// <summary>
+    /// Fixes that mint identifiers write fresh GUIDs; expected texts spell each new one <c>{NEW-GUID}</c>. A GUID whose
+    /// digits were in the source before (in any spelling) is kept as written.
+    /// </summary>
     private static string MaskNewGuids(string text, string before)
-        => System.Text.RegularExpressions.Regex.Replace(text,
+    {
+        string beforeDigits = before.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
+        return System.Text.RegularExpressions.Regex.Replace(text,
             @"\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}",
-            match => before.Contains(match.Value, StringComparison.Ordinal) ? match.Value : "{NEW-GUID}");
+            match => beforeDigits.Contains(match.Value[1..^1].Replace("-", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparison.Ordinal)
+                ? match.Value
+                : "{NEW-GUID}");
+    }
 
     /// <summary>Hands the FixAll provider the diagnostics computed up front, per document or project.</summary>
     private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
