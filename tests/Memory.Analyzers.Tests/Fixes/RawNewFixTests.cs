@@ -32,7 +32,7 @@ public sealed class RawNewFixTests
         }
         """;
 
-    private static readonly string[] Others = [RawNewTests.Widget, RawNewTests.GeneratedWidget];
+    private static string[] Others => [RawNewTests.Widget, RawNewTests.GeneratedWidget];
 
     [Fact]
     public Task Fix_one_by_one() => Verify.VerifyFixAsync(Before, After, otherSources: Others);

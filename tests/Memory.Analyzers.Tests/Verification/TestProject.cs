@@ -13,7 +13,10 @@ internal static class TestProject
 {
     public const string Folder = "/TestProject/";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    // Loaded on first use and shared by every test (MEM0003's own pattern).
+    private static MetadataReference[]? s_references;
+
+    private static MetadataReference[] References => LazyInitializer.EnsureInitialized(ref s_references, LoadReferences);
 
     /// <summary>Creates the project; the first source is the one fixes are checked on.</summary>
     /// <param name="referenceRuntime">False for a project without <c>Memory.Runtime</c> (and without stand-ins).</param>
@@ -27,7 +30,7 @@ internal static class TestProject
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true,
                 nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: referenceRuntime ? References.Value : References.Value.RemoveAt(References.Value.Length - 1)));
+            metadataReferences: referenceRuntime ? References : References[..^1]));
 
         var standIns = referenceRuntime ? StandIns.For(typeof(AllocatorBase).Assembly) : [];
         foreach (var (name, text) in sources.Concat(standIns))
@@ -51,7 +54,7 @@ internal static class TestProject
         return [.. compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)];
     }
 
-    private static ImmutableArray<MetadataReference> LoadReferences()
+    private static MetadataReference[] LoadReferences()
     {
         // The running framework's own assemblies (not the test's dependencies), plus the runtime under analysis.
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
