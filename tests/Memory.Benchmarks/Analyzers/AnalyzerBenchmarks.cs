@@ -77,7 +77,7 @@ public class AnalyzerBenchmarks
     /// Measures the share <paramref name="runs"/> times (after one warm-up) and keeps the median: compile time of a
     /// fresh compilation against the summed <c>ExecutionTime</c> of the analyzers over another fresh one.
     /// </summary>
-    public static Share MeasureShare(int runs = 3)
+    public static Share MeasureShare(int runs = 2)
     {
         var trees = AnalyzerWorkload.CreateTrees();
         var analyzers = CreateAnalyzers();

@@ -153,7 +153,7 @@ internal static class AnalyzerWorkload
                     public static class Cache{{n}}
                     {
                         private static readonly List<int> Items = new();
-                        private static readonly string Name = $"cache-{Environment.ProcessId}";
+                        private static readonly string Name = $"cache-{System.Environment.ProcessId}";
                         public static int Count => Items.Count + Name.Length;
                     }
 
