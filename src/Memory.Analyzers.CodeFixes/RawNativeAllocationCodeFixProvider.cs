@@ -50,10 +50,10 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
     /// <summary>Rebuilds the replacement from the current node, keeping edits already made inside its arguments.</summary>
     private static SyntaxNode RewriteInPlace(SyntaxNode current, SyntaxNode original, ExpressionSyntax replacement, DocumentEditor editor)
     {
-        if (current is not InvocationExpressionSyntax currentCall || original is not InvocationExpressionSyntax)
+        if (CallOf(current) is not { } currentCall || CallOf(original) is not { } originalCall)
             return replacement.WithTriviaFrom(current);
         // Map each argument expression of the replacement that came from the original call to its current version.
-        var originalArguments = ((InvocationExpressionSyntax)original).ArgumentList.Arguments;
+        var originalArguments = originalCall.ArgumentList.Arguments;
         var updated = replacement.ReplaceNodes(
             replacement.DescendantNodes().OfType<ExpressionSyntax>().Where(e => e.HasAnnotations(ArgumentMarkerKind)),
             (node, _) =>
@@ -65,6 +65,10 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
             });
         return updated.WithTriviaFrom(current);
     }
+
+    /// <summary>The call itself, or the call under the <c>(nint)</c> cast that the fix replaces along with it.</summary>
+    private static InvocationExpressionSyntax? CallOf(SyntaxNode node)
+        => node as InvocationExpressionSyntax ?? (node as CastExpressionSyntax)?.Expression as InvocationExpressionSyntax;
 
     // Marks, on each argument copied into the replacement, its index in the original call.
     private const string ArgumentMarkerKind = "Memory.ArgumentIndex";
@@ -106,9 +110,15 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
                     SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxHelpers.TypeReference(generator, system))))),
             SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(azArguments.Select(SyntaxFactory.Argument))));
 
-        // NativeMemory hands out void*; Az hands out nint. Convert back unless the caller discards or casts the result.
-        if (method.ReturnType is IPointerTypeSymbol pointer && invocationSyntax.Parent is not (ExpressionStatementSyntax or CastExpressionSyntax))
-            call = SyntaxFactory.CastExpression(SyntaxHelpers.TypeReference(generator, pointer), SyntaxHelpers.Parenthesize(call));
+        // NativeMemory hands out void*; Az hands out nint. A (nint) cast of the result goes with the call; otherwise the
+        // result is converted back unless the caller discards or casts it anyway.
+        if (method.ReturnType is IPointerTypeSymbol pointer)
+        {
+            if (invocationSyntax.Parent is CastExpressionSyntax cast && model.GetTypeInfo(cast.Type).Type?.SpecialType == SpecialType.System_IntPtr)
+                return (cast, call.WithTriviaFrom(cast));
+            if (invocationSyntax.Parent is not (ExpressionStatementSyntax or CastExpressionSyntax))
+                call = SyntaxFactory.CastExpression(SyntaxHelpers.TypeReference(generator, pointer), SyntaxHelpers.Parenthesize(call));
+        }
         return (invocationSyntax, call.WithTriviaFrom(invocationSyntax));
     }
 

@@ -15,6 +15,7 @@ public sealed class RawNativeAllocationFixTests
             {
                 void* a = [|NativeMemory.Alloc(16)|];
                 byte* b = (byte*)[|NativeMemory.Alloc(size)|];
+                nint n = (nint)[|NativeMemory.Alloc(size)|];
                 void* c = [|NativeMemory.AllocZeroed(4, 4)|];
                 void* d = [|NativeMemory.AlignedAlloc(size, 64)|];
                 void* e = [|NativeMemory.Alloc((nuint)count, size)|];
@@ -45,6 +46,7 @@ public sealed class RawNativeAllocationFixTests
             {
                 void* a = (void*)Az.Malloc<SystemAllocator>(16);
                 byte* b = (byte*)Az.Malloc<SystemAllocator>((nint)size);
+                nint n = Az.Malloc<SystemAllocator>((nint)size);
                 void* c = (void*)Az.Calloc<SystemAllocator>(4, 4);
                 void* d = (void*)Az.Malloc<SystemAllocator>((nint)size, 64);
                 void* e = (void*)Az.Malloc<SystemAllocator>(checked((nint)(nuint)count * (nint)size));
@@ -69,6 +71,42 @@ public sealed class RawNativeAllocationFixTests
 
     [Fact]
     public Task Fix_all_in_document() => Verify.VerifyFixAllAsync(Before, After);
+
+    private const string NestedBefore = """
+        using System.Runtime.InteropServices;
+
+        unsafe class User
+        {
+            void M() => [|NativeMemory.Free([|NativeMemory.Alloc(8)|])|];
+        }
+        """;
+
+    // One by one, the outer call is fixed first and casts the inner one to nint; that cast then goes with the inner fix.
+    private const string NestedAfterOneByOne = """
+        using System.Runtime.InteropServices;
+        using Memory;
+
+        unsafe class User
+        {
+            void M() => Az.Free<SystemAllocator>(Az.Malloc<SystemAllocator>(8));
+        }
+        """;
+
+    private const string NestedAfter = """
+        using System.Runtime.InteropServices;
+        using Memory;
+
+        unsafe class User
+        {
+            void M() => Az.Free<SystemAllocator>((nint)(void*)Az.Malloc<SystemAllocator>(8));
+        }
+        """;
+
+    [Fact]
+    public Task Nested_calls_one_by_one() => Verify.VerifyFixAsync(NestedBefore, NestedAfterOneByOne);
+
+    [Fact]
+    public Task Nested_calls_fix_all() => Verify.VerifyFixAllAsync(NestedBefore, NestedAfter);
 
     [Fact]
     public Task The_using_is_added_when_missing() => Verify.VerifyFixAsync("""
