@@ -19,7 +19,11 @@ namespace Memory.Objects;
 /// </remarks>
 public static class TrackedObjects
 {
-    private static readonly ConditionalWeakTable<object, Token> Tokens = new();
+    private static ConditionalWeakTable<object, Token>? s_tokens;
+
+    // Created on first use, not in the type initialiser (rule MEM0003).
+    private static ConditionalWeakTable<object, Token> Tokens
+        => s_tokens ?? LazyInitializer.EnsureInitialized(ref s_tokens, static () => new());
 
     /// <summary>Starts tracking <paramref name="instance"/> in <paramref name="allocator"/>.</summary>
     /// <param name="instance">A newly created object.</param>

@@ -7,7 +7,10 @@ namespace Memory.Schemas;
 public sealed record HphaOptions
 {
     /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket.</summary>
-    public static HphaOptions Default { get; } = new();
+    public static HphaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
+
+    // Created on first use, not in the type initialiser (rule MEM0003).
+    private static HphaOptions? s_default;
 
     /// <summary>
     /// Bytes of one small-block page, a power of two from 4 KiB to 1 MiB. Larger pages mean fewer trips to the

@@ -27,7 +27,10 @@ public sealed record PoolSchemaOptions
     public const int MaximumPageSize = 1 << 30;
 
     /// <summary>The defaults of O3DE's pool: 4 KiB pages, blocks of 8 to 512 bytes.</summary>
-    public static PoolSchemaOptions Default { get; } = new();
+    public static PoolSchemaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
+
+    // Created on first use, not in the type initialiser (rule MEM0003).
+    private static PoolSchemaOptions? s_default;
 
     /// <summary>Bytes per page; pages are aligned to this size. Default 4096.</summary>
     public nint PageSize { get; init; } = 4096;

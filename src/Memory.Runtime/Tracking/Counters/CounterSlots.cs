@@ -11,18 +11,18 @@ namespace Memory.Tracking.Counters;
 internal static class CounterSlots
 {
     private static readonly object Gate = new();
-    private static readonly Stack<int> Free = new();
+    private static Stack<int>? s_free; // created on first use, under Gate (rule MEM0003)
     private static int s_next;
 
     public static int Rent()
     {
         lock (Gate)
-            return Free.Count > 0 ? Free.Pop() : s_next++;
+            return s_free is { Count: > 0 } free ? free.Pop() : s_next++;
     }
 
     public static void Return(int slot)
     {
         lock (Gate)
-            Free.Push(slot);
+            (s_free ??= new()).Push(slot);
     }
 }

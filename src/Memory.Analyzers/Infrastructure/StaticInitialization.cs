@@ -1,0 +1,70 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Memory.Analyzers.Infrastructure;
+
+/// <summary>
+/// Finds the code that runs when a type is initialised: static field and auto-property initialisers, and
+/// static constructor bodies. Lambda and local function bodies inside them run later and are not part of it.
+/// </summary>
+internal static class StaticInitialization
+{
+    /// <summary>Code found: the member it initialises (or the static constructor) and the operation that runs.</summary>
+    public delegate void Visitor(ISymbol member, IOperation code, Action<Diagnostic> report);
+
+    /// <summary>Calls <paramref name="onInitializer"/> for the value of every static field or auto-property initialiser.</summary>
+    public static void RegisterInitializers(CompilationStartAnalysisContext start, Visitor onInitializer)
+    {
+        start.RegisterOperationAction(context =>
+        {
+            var (member, value) = context.Operation switch
+            {
+                IFieldInitializerOperation field => (field.InitializedFields.FirstOrDefault() as ISymbol, field.Value),
+                IPropertyInitializerOperation property => (property.InitializedProperties.FirstOrDefault(), property.Value),
+                _ => (null, null),
+            };
+            if (member is null || value is null || !member.IsStatic || member is IFieldSymbol { IsConst: true })
+                return;
+            onInitializer(member, value, context.ReportDiagnostic);
+        }, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+    }
+
+    /// <summary>Calls <paramref name="onBody"/> for the body of every static constructor.</summary>
+    public static void RegisterStaticConstructors(CompilationStartAnalysisContext start, Visitor onBody)
+    {
+        start.RegisterOperationBlockAction(context =>
+        {
+            if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.StaticConstructor } constructor)
+                return;
+            foreach (var block in context.OperationBlocks)
+                onBody(constructor, block, context.ReportDiagnostic);
+        });
+    }
+
+    /// <summary>
+    /// Visits <paramref name="root"/> and its descendants that run with it; a visitor returning true stops the
+    /// descent below that operation. Lambda and local function bodies are offered but never entered.
+    /// </summary>
+    public static void Walk(IOperation root, Func<IOperation, bool> visit)
+    {
+        var pending = new Stack<IOperation>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var operation = pending.Pop();
+            if (visit(operation) || operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                continue;
+            foreach (var child in operation.ChildOperations)
+                pending.Push(child);
+        }
+    }
+
+    /// <summary>The static field or property an assignment writes, or null for anything else.</summary>
+    public static ISymbol? StaticTarget(IOperation target) => target switch
+    {
+        IFieldReferenceOperation { Field.IsStatic: true } field => field.Field,
+        IPropertyReferenceOperation { Property.IsStatic: true } property => property.Property,
+        _ => null,
+    };
+}
