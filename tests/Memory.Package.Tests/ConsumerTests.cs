@@ -4,14 +4,21 @@ namespace Memory.Package.Tests;
 public sealed class ConsumerTests(PackageFixture package)
 {
     [Fact]
-    public void Consumer_RestoresFromTheLocalFeedBuildsAndRuns()
+    public void Consumer_RestoresFromTheLocalFeed_GeneratesFactories_ReportsTheRules_AndRuns()
     {
         string project = CreateConsumer("consumer-run");
 
-        var (exitCode, output) = DotNetCli.Run(project, "run", "-c", "Release");
+        var (buildExit, buildOutput) = DotNetCli.Run(project, "build", "-c", "Release");
+        Assert.True(buildExit == 0, buildOutput);
+        Assert.Contains("warning MEM0001", buildOutput);
+        Assert.Contains("warning MEM0002", buildOutput);
+        Assert.DoesNotContain("warning MEM0003", buildOutput);
 
-        Assert.True(exitCode == 0, output);
-        Assert.Contains("consumer ok 0", output);
+        var (runExit, output) = DotNetCli.Run(project, "run", "-c", "Release", "--no-build");
+        Assert.True(runExit == 0, output);
+        Assert.Contains("created 43 True", output);
+        Assert.Contains("destroyed 0", output);
+        Assert.Contains("consumer ok 3", output);
     }
 
     /// <summary>

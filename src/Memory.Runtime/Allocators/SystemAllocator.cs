@@ -7,8 +7,13 @@ namespace Memory;
 /// default choice for native memory; subsystems tag their share with a
 /// <c>ChildAllocator&lt;SystemAllocator&gt;</c> rather than a second heap.
 /// </summary>
+/// <remarks>
+/// Not sealed, for code ported from engines where user allocators inherited the system allocator; each such
+/// allocator is a separate heap with pages of its own, which rule MEM0006 reports. The hot paths are sealed
+/// in <see cref="AllocatorBase{TSchema}"/>, so a derived class costs nothing on them.
+/// </remarks>
 [TypeId("{7B1E5C3D-2A94-4F6B-8E0D-5C9A3B71F248}")]
-public sealed class SystemAllocator : AllocatorBase<HphaSchema>, IAllocatorType<SystemAllocator>
+public class SystemAllocator : AllocatorBase<HphaSchema>, IAllocatorType<SystemAllocator>
 {
     /// <summary>Creates a system allocator with the default options; most code uses <see cref="Instance"/>.</summary>
     public SystemAllocator()
@@ -20,8 +25,14 @@ public sealed class SystemAllocator : AllocatorBase<HphaSchema>, IAllocatorType<
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="HphaOptions.Validate"/>).</exception>
     public SystemAllocator(HphaOptions options)
-        : base(nameof(SystemAllocator), "General-purpose heap (HPHA: small-block buckets, best-fit tree, big blocks from the OS)",
-            new HphaSchema(options ?? throw new ArgumentNullException(nameof(options))))
+        : this(nameof(SystemAllocator), "General-purpose heap (HPHA: small-block buckets, best-fit tree, big blocks from the OS)", options)
+    {
+    }
+
+    /// <summary>Creates a named heap for a derived allocator (a separate heap: prefer a child allocator).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    protected SystemAllocator(string name, string description, HphaOptions options)
+        : base(name, description, new HphaSchema(options ?? throw new ArgumentNullException(nameof(options))))
     {
     }
 
