@@ -13,9 +13,10 @@ namespace Memory.Schemas.Hpha;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Kept regions never make the heap hold more than it did: a request that no kept region fits first gives
-/// kept regions back to the OS, at least as many bytes as it is about to take. So what is reserved stays
-/// within what was in use at the peak plus one request, and <see cref="GarbageCollect"/> returns them all.
+/// Kept regions never make the heap hold more than it did at its peak: a request that no kept region fits,
+/// and that would take the heap above the most it has reserved since the last collection, first gives that
+/// much of the kept regions back to the OS. So what is reserved stays within what was in use at the peak
+/// plus one request, and <see cref="GarbageCollect"/> returns them all.
 /// Kept regions are filed by size in classes a quarter of a doubling wide; a request takes the first fitting
 /// region of its own class or any of the next (at most about half its size more).
 /// </para>
@@ -45,6 +46,9 @@ internal unsafe struct BigBlocks
     private long _allocatedBytes;
     private long _reservedBytes;
     private long _keptBytes;
+
+    /// <summary>The most reserved since the last garbage collection; kept regions never take the heap above it.</summary>
+    private long _peakReserved;
     private readonly long _keepLimit;
     private Heads _kept;
 
@@ -68,8 +72,9 @@ internal unsafe struct BigBlocks
 
         _gate.Enter();
         nint block = TakeKept(total, out nint blockTotal);
-        // Nothing kept fits: give back at least as much as is about to be taken, so keeping never adds up.
-        nint surplus = block == 0 ? TakeSurplus(total) : 0;
+        // Nothing kept fits: give back what taking a new region would hold above the peak, so keeping never
+        // makes the heap grow past it. Below the peak kept regions stay, for the requests they do fit.
+        nint surplus = block == 0 ? TakeSurplus(_reservedBytes + total - _peakReserved) : 0;
         _gate.Exit();
         ReturnToOS(surplus);
 
@@ -90,7 +95,10 @@ internal unsafe struct BigBlocks
         header->End = block + blockTotal;
         _gate.Enter();
         if (fresh)
+        {
             _reservedBytes += blockTotal;
+            _peakReserved = Math.Max(_peakReserved, _reservedBytes);
+        }
         _allocatedBytes += header->End - pointer;
         _gate.Exit();
         return pointer;
@@ -118,6 +126,7 @@ internal unsafe struct BigBlocks
     {
         _gate.Enter();
         nint all = TakeSurplus(long.MaxValue);
+        _peakReserved = _reservedBytes;
         _gate.Exit();
         ReturnToOS(all);
     }
