@@ -41,7 +41,7 @@ internal sealed unsafe class HphaHeap
         TreeLimit = TreeHeap.Capacity(ChunkSize);
         Small = new SmallBlockBuckets(PageSize, options.EmptyPagesKeptPerBucket);
         Tree = new TreeHeap(ChunkSize, PageSize);
-        Big = new BigBlocks(options.BigBlockCacheSize);
+        Big = new BigBlocks(ChunkSize, options.BigBlockCacheSize);
     }
 
     /// <summary>The largest request the heap accepts: far above any real need, low enough that no size arithmetic overflows.</summary>
