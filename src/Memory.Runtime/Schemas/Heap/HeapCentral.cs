@@ -19,7 +19,7 @@ internal sealed unsafe class HeapCentral
     private const int EmptyChunksKept = 1;
 
     /// <summary>Bytes of freed large blocks kept for reuse (see <see cref="RegionCache"/>).</summary>
-    private const long LargeBytesKept = 256L * 1024 * 1024;
+    private const long LargeBytesKept = 1024L * 1024 * 1024;
     private const int NotListed = 0;   // Every block out: the chunk waits for frees in no list.
     private const int PartlyUsed = 1;
     private const int Empty = 2;

@@ -6,7 +6,7 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 256 MiB of freed big blocks kept.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 1 GiB of freed big blocks kept.</summary>
     public static HphaOptions Default { get; } = new();
 
     /// <summary>
@@ -38,11 +38,12 @@ public sealed record HphaOptions
 
     /// <summary>
     /// Bytes of freed big blocks kept for the next big request they fit, rather than returned to the OS at
-    /// once. Keeping never makes the heap hold more than it did at its peak (a request no kept block fits
-    /// first returns kept blocks to the OS) and garbage collection returns them all; this bounds what a burst
-    /// of big blocks leaves held in between. 0 returns every big block to the OS when freed. Default 256 MiB.
+    /// once. Keeping never makes the heap hold more than it did at its peak since the last garbage collection
+    /// (a request no kept block fits first returns kept blocks to the OS), and garbage collection returns them
+    /// all; this ceiling bounds what a burst of big blocks leaves held in between. 0 returns every big block
+    /// to the OS when freed. Default 1 GiB.
     /// </summary>
-    public long BigBlockCacheSize { get; init; } = 256L * 1024 * 1024;
+    public long BigBlockCacheSize { get; init; } = 1024L * 1024 * 1024;
 
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message says which and why.</exception>
