@@ -1,4 +1,5 @@
 using Memory.Internal;
+using Memory.Schemas.Hpha;
 
 namespace Memory.Schemas;
 
@@ -16,6 +17,9 @@ namespace Memory.Schemas;
 internal sealed unsafe class HeapCentral
 {
     private const int EmptyChunksKept = 1;
+
+    /// <summary>Bytes of freed large blocks kept for reuse (see <see cref="RegionCache"/>).</summary>
+    private const long LargeBytesKept = 1024L * 1024 * 1024;
     private const int NotListed = 0;   // Every block out: the chunk waits for frees in no list.
     private const int PartlyUsed = 1;
     private const int Empty = 2;
@@ -25,7 +29,7 @@ internal sealed unsafe class HeapCentral
     private readonly SizeClassState[] _classes;
     private readonly List<HeapThreadCache> _caches = [];
     private long _retiredBytes;
-    private CacheLinePadded _largeBlockBytes; // Written on every large allocation; kept off the line of Id, Tag and the epoch.
+    private RegionCache _largeRegions = new(HeapChunk.Size, LargeBytesKept);
     private int _epoch;
 
     // One per size class, locked while batches move. The padded counter also keeps the locks (in the
@@ -64,7 +68,7 @@ internal sealed unsafe class HeapCentral
             long chunks = 0;
             foreach (SizeClassState state in _classes)
                 chunks += Volatile.Read(ref state.Chunks.Value);
-            return chunks * HeapChunk.Size + Interlocked.Read(ref _largeBlockBytes.Value);
+            return chunks * HeapChunk.Size + _largeRegions.ReservedBytes;
         }
     }
 
@@ -198,10 +202,11 @@ internal sealed unsafe class HeapCentral
         if (regionAlignment > nint.MaxValue / 4 || (nuint)size > (nuint)(nint.MaxValue - 2 * regionAlignment))
             return 0; // No OS could meet it, and the sums below would overflow.
 
-        usable = AlignmentMath.AlignUp(size, HeapSizeClasses.MinAlignment);
-        nint region = OSSchema.AllocateBlock(offset + usable, regionAlignment);
+        nint region = _largeRegions.Allocate(offset + size, regionAlignment, out nint regionSize);
         if (region == 0)
             return 0;
+        // The block runs to the end of the region: whole pages, perhaps a kept region larger than asked.
+        usable = regionSize - offset;
 
         nint block = region + offset;
         HeapChunk* header = HeapChunk.Of(block);
@@ -210,26 +215,25 @@ internal sealed unsafe class HeapCentral
         header->SizeClass = -1;
         header->Region = region;
         header->LargeSize = usable;
-        Interlocked.Add(ref _largeBlockBytes.Value, offset + usable);
         return block;
     }
 
-    /// <summary>Returns a large block's region to the OS.</summary>
+    /// <summary>Frees a large block: its region is kept for reuse or returned to the OS.</summary>
     public void FreeLarge(nint block, HeapChunk* header)
     {
         nint region = header->Region;
-        Interlocked.Add(ref _largeBlockBytes.Value, -(block - region + header->LargeSize));
         header->HeapTag = 0;
-        OSSchema.FreeBlock(region);
+        _largeRegions.Free(region, block - region + header->LargeSize);
     }
 
     /// <summary>
     /// Flushes the calling thread's cache, tells every other thread cache to flush at its next operation,
-    /// and returns every empty chunk to the OS.
+    /// and returns every empty chunk and kept large-block region to the OS.
     /// </summary>
     public void GarbageCollect()
     {
         Interlocked.Increment(ref _epoch);
+        _largeRegions.GarbageCollect();
         HeapThreadCaches.Find(this)?.FlushAll();
         foreach (SizeClassState state in _classes)
         {

@@ -12,7 +12,8 @@ namespace Memory.Schemas;
 /// doubling) and served from the calling thread's cache of free blocks of that class, without a lock. An
 /// empty cache takes a batch from the shared heap, which carves 64 KiB chunks from the OS, one lock per
 /// class; a full cache gives half back the same way. Larger requests get a region of their own from the
-/// OS. Every region is aligned to 64 KiB with a header at its start, so a free finds a block's class from
+/// OS; a freed one is kept for the next large request it fits (up to 1 GiB of them, never taking the heap
+/// above its peak, all returned by <see cref="GarbageCollect"/>). Every region is aligned to 64 KiB with a header at its start, so a free finds a block's class from
 /// the pointer alone; a large block may therefore hold up to 64 KiB of address space it never touches.
 /// </para>
 /// <para>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Memory.Schemas;
 
@@ -16,16 +17,17 @@ namespace Memory.Schemas;
 /// </remarks>
 internal sealed unsafe class HeapThreadCache
 {
-    private static readonly int[] Limits = BuildLimits();
-
-    private readonly Bin[] _bins = new Bin[HeapSizeClasses.Count];
+    private readonly Bin[] _bins = BuildBins();
     private long _allocatedBytes;
     private int _epoch;
 
+    // The class's block size and cache limit sit beside its list, so the fast paths read one place.
     private struct Bin
     {
         public nint Head;
         public int Count;
+        public int Limit;
+        public nint Size;
     }
 
     public HeapThreadCache(HeapCentral heap)
@@ -58,13 +60,13 @@ internal sealed unsafe class HeapThreadCache
         if (_epoch != Heap.Epoch)
             FlushAll();
 
-        ref Bin bin = ref _bins[sizeClass];
+        ref Bin bin = ref BinAt(sizeClass);
         nint block = bin.Head;
         if (block == 0)
             return AllocateAfterRefill(sizeClass);
         bin.Head = HeapChunk.NextOf(block);
         bin.Count--;
-        Count(HeapSizeClasses.SizeOf(sizeClass));
+        Count(bin.Size);
         return block;
     }
 
@@ -74,12 +76,12 @@ internal sealed unsafe class HeapThreadCache
         if (_epoch != Heap.Epoch)
             FlushAll();
 
-        ref Bin bin = ref _bins[sizeClass];
+        ref Bin bin = ref BinAt(sizeClass);
         HeapChunk.SetNext(block, bin.Head);
         bin.Head = block;
-        if (++bin.Count >= Limits[sizeClass])
+        Count(-bin.Size);
+        if (++bin.Count >= bin.Limit)
             Flush(ref bin, sizeClass, bin.Count / 2);
-        Count(-HeapSizeClasses.SizeOf(sizeClass));
     }
 
     public nint AllocateLarge(nint size, nint alignment)
@@ -115,16 +117,20 @@ internal sealed unsafe class HeapThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateAfterRefill(int sizeClass)
     {
-        nint head = Heap.TakeBlocks(sizeClass, Math.Max(1, Limits[sizeClass] / 2), out int taken);
+        ref Bin bin = ref BinAt(sizeClass);
+        nint head = Heap.TakeBlocks(sizeClass, Math.Max(1, bin.Limit / 2), out int taken);
         if (taken == 0)
             return 0;
 
-        ref Bin bin = ref _bins[sizeClass];
         bin.Head = HeapChunk.NextOf(head);
         bin.Count = taken - 1;
-        Count(HeapSizeClasses.SizeOf(sizeClass));
+        Count(bin.Size);
         return head;
     }
+
+    // The size class is checked by the caller (HeapSizeClasses.For or a chunk header this heap wrote).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Bin BinAt(int sizeClass) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bins), sizeClass);
 
     // Detaches the first count blocks of a bin and gives them to the heap.
     private void Flush(ref Bin bin, int sizeClass, int count)
@@ -140,11 +146,14 @@ internal sealed unsafe class HeapThreadCache
     }
 
     // Up to 32 KiB per class and at most 128 blocks, at least 8; batches move half a cache.
-    private static int[] BuildLimits()
+    private static Bin[] BuildBins()
     {
-        var limits = new int[HeapSizeClasses.Count];
-        for (int i = 0; i < limits.Length; i++)
-            limits[i] = Math.Clamp(32 * 1024 / HeapSizeClasses.SizeOf(i), 8, 128);
-        return limits;
+        var bins = new Bin[HeapSizeClasses.Count];
+        for (int i = 0; i < bins.Length; i++)
+        {
+            bins[i].Size = HeapSizeClasses.SizeOf(i);
+            bins[i].Limit = Math.Clamp(32 * 1024 / HeapSizeClasses.SizeOf(i), 8, 128);
+        }
+        return bins;
     }
 }

@@ -3,31 +3,30 @@ using Memory.Internal;
 namespace Memory.Schemas.Hpha;
 
 /// <summary>
-/// Requests above the tree heap's threshold, each its own region straight from the OS and returned to it on
-/// free: caching them would hold memory the size of the largest requests for little gain, since a block
-/// this large costs far more to fill than to obtain.
+/// Requests above the tree heap's threshold, each its own region from a <see cref="RegionCache"/>: from the
+/// OS, or a freed big block's region kept for reuse (up to <see cref="HphaOptions.BigBlockCacheSize"/> bytes).
 /// </summary>
 /// <remarks>
 /// The region is aligned to the heap's region size and starts with a <see cref="BigBlockHeader"/>, so the
 /// same masked read that classifies every pointer finds it. For alignments of a whole region or more the
 /// pointer lands on a region boundary; the header is then written one region below the pointer, which is
-/// still inside the OS block (the padding in front of the pointer is at least one region).
-/// Counts are updated with interlocked instructions; there is no lock.
+/// still inside the OS block (the padding in front of the pointer is at least one region). The allocated
+/// count is updated with interlocked instructions; the region cache has its own lock.
 /// </remarks>
 internal unsafe struct BigBlocks
 {
     /// <summary>Bytes reserved in front of the block's memory for its header.</summary>
     private const int HeaderRoom = 32;
 
-    /// <summary>OS blocks are rounded to whole OS pages: the OS hands out no less.</summary>
-    private const int OSPageSize = 4096;
-
     private long _allocatedBytes;
-    private long _reservedBytes;
+    private RegionCache _regions;
+
+    public BigBlocks(nint regionSize, long keepLimit) => _regions = new RegionCache(regionSize, keepLimit);
 
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
-    public long ReservedBytes => Volatile.Read(ref _reservedBytes);
+    /// <summary>Bytes held from the OS: live big blocks and kept regions.</summary>
+    public long ReservedBytes => _regions.ReservedBytes;
 
     /// <summary>Allocates a big block; <paramref name="size"/> has been checked against the heap's maximum.</summary>
     public nint Allocate(nint size, nint alignment, nint regionSize)
@@ -35,8 +34,7 @@ internal unsafe struct BigBlocks
         // With the OS block aligned to the region size, the pointer sits exactly `front` bytes in for
         // alignments up to a region; beyond that it is at most `alignment` bytes in.
         nint front = Math.Max(HeaderRoom, alignment);
-        nint total = AlignmentMath.AlignUp(front + size, OSPageSize);
-        nint block = OSSchema.AllocateBlock(total, regionSize);
+        nint block = _regions.Allocate(front + size, regionSize, out nint total);
         if (block == 0)
             return 0;
 
@@ -47,17 +45,18 @@ internal unsafe struct BigBlocks
         header->Base = block;
         header->End = block + total;
         Interlocked.Add(ref _allocatedBytes, header->End - pointer);
-        Interlocked.Add(ref _reservedBytes, total);
         return pointer;
     }
 
-    /// <summary>Returns a big block to the OS.</summary>
+    /// <summary>Frees a big block: its region is kept for reuse or returned to the OS.</summary>
     public void Free(nint pointer, BigBlockHeader* header)
     {
         Interlocked.Add(ref _allocatedBytes, -(header->End - pointer));
-        Interlocked.Add(ref _reservedBytes, -(header->End - header->Base));
-        OSSchema.FreeBlock(header->Base);
+        _regions.Free(header->Base, header->End - header->Base);
     }
+
+    /// <summary>Returns every kept region to the OS.</summary>
+    public void GarbageCollect() => _regions.GarbageCollect();
 
     /// <summary>The usable size: everything from the pointer to the end of the OS block.</summary>
     public static nint BlockSize(nint pointer, BigBlockHeader* header) => header->End - pointer;

@@ -41,6 +41,7 @@ internal sealed unsafe class HphaHeap
         TreeLimit = TreeHeap.Capacity(ChunkSize);
         Small = new SmallBlockBuckets(PageSize, options.EmptyPagesKeptPerBucket);
         Tree = new TreeHeap(ChunkSize, PageSize);
+        Big = new BigBlocks(ChunkSize, options.BigBlockCacheSize);
     }
 
     /// <summary>The largest request the heap accepts: far above any real need, low enough that no size arithmetic overflows.</summary>
@@ -142,9 +143,10 @@ internal sealed unsafe class HphaHeap
         return Move(pointer, newSize, newAlignment);
     }
 
-    /// <summary>Returns empty pages to the tree, then wholly free chunks to the OS.</summary>
+    /// <summary>Returns empty pages to the tree, then wholly free chunks and kept big blocks to the OS.</summary>
     public void GarbageCollect()
     {
+        Big.GarbageCollect();
         Small.GarbageCollect(ref Tree);
         Tree.GarbageCollect();
     }

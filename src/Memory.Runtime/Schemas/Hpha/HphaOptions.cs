@@ -6,7 +6,7 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 1 GiB of freed big blocks kept.</summary>
     public static HphaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
 
     // Created on first use, not in the type initialiser (rule MEM0003).
@@ -26,7 +26,7 @@ public sealed record HphaOptions
     public int ChunkSize { get; init; } = 1024 * 1024;
 
     /// <summary>
-    /// Requests above this many bytes are big blocks, each straight from the OS and returned to it when freed.
+    /// Requests above this many bytes are big blocks, each its own region from the OS (kept for reuse when freed, see <see cref="BigBlockCacheSize"/>).
     /// At least 1 KiB and at most a quarter of <see cref="ChunkSize"/>, so that a chunk always holds several of
     /// the largest tree blocks. Default 256 KiB: above that the cost of the OS call is small beside the cost of
     /// using the memory, and keeping such blocks out of the chunks keeps a few large blocks from pinning them.
@@ -38,6 +38,15 @@ public sealed record HphaOptions
     /// at once, where any size can use them. All are returned by garbage collection. Default 1.
     /// </summary>
     public int EmptyPagesKeptPerBucket { get; init; } = 1;
+
+    /// <summary>
+    /// Bytes of freed big blocks kept for the next big request they fit, rather than returned to the OS at
+    /// once. Keeping never makes the heap hold more than it did at its peak since the last garbage collection
+    /// (a request no kept block fits first returns kept blocks to the OS), and garbage collection returns them
+    /// all; this ceiling bounds what a burst of big blocks leaves held in between. 0 returns every big block
+    /// to the OS when freed. Default 1 GiB.
+    /// </summary>
+    public long BigBlockCacheSize { get; init; } = 1024L * 1024 * 1024;
 
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message says which and why.</exception>
@@ -51,6 +60,8 @@ public sealed record HphaOptions
         if (BigBlockThreshold < 1024 || BigBlockThreshold > ChunkSize / 4)
             throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
                 $"The big block threshold must be from 1 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");
+        if (BigBlockCacheSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(BigBlockCacheSize), BigBlockCacheSize, "The big block cache size must not be negative.");
         if (EmptyPagesKeptPerBucket < 0)
             throw new ArgumentOutOfRangeException(nameof(EmptyPagesKeptPerBucket), EmptyPagesKeptPerBucket, "The number of empty pages kept must not be negative.");
     }

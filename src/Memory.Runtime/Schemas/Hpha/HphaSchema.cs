@@ -23,10 +23,11 @@ namespace Memory.Schemas;
 /// short quick lists of recently freed blocks by exact size, merged back before the heap would grow. 16-byte
 /// aligned by default; other alignments are placed inside a free block without padding where one fits.
 /// </description></item>
-/// <item><description><b>Big blocks</b>: each its own OS block, returned to the OS on free.</description></item>
+/// <item><description><b>Big blocks</b>: each its own OS block; freed ones are kept for reuse up to
+/// <see cref="HphaOptions.BigBlockCacheSize"/>, never beyond what the heap held at its peak.</description></item>
 /// </list>
 /// Every chunk and big block is aligned to the chunk size and starts with a header, so the kind of any pointer
-/// is read from one masked address. Empty pages and free chunks are kept for reuse and returned by
+/// is read from one masked address. Empty pages, free chunks and freed big blocks are kept for reuse and returned by
 /// <see cref="GarbageCollect"/>. Counts are exact: <see cref="NumAllocatedBytes"/> is the sum of the usable sizes
 /// of the live blocks and <see cref="ReservedBytes"/> what is held from the OS. A request above
 /// <see cref="MaxAllocationSize"/> returns 0.
