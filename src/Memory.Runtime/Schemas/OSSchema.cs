@@ -16,6 +16,12 @@ namespace Memory.Schemas;
 /// <c>free</c>), and lets <see cref="ReAllocate"/> use <c>realloc</c> for the common, naturally aligned case.
 /// The schema keeps no counts of its own: the C heap is untracked, as in O3DE; the allocator's
 /// tracking counts what goes through it.
+/// <para>
+/// On Linux, <c>malloc</c> and <c>free</c> of blocks up to <see cref="CHeap.DirectCallLimit"/> are called
+/// directly (see <see cref="CHeap"/>), which is what keeps this layer within a few percent of a bare
+/// <c>NativeMemory.Alloc/Free</c>; larger blocks, <c>realloc</c> and other platforms go through
+/// <see cref="NativeMemory"/>. Both reach the same C heap, so a block may be freed by either.
+/// </para>
 /// </remarks>
 public struct OSSchema : IAllocationSchema
 {
@@ -85,7 +91,8 @@ public struct OSSchema : IAllocationSchema
         if ((nuint)size > (nuint)(nint.MaxValue - HeaderSize - slack))
             return 0;
 
-        void* raw = TryAlloc((nuint)(size + HeaderSize + slack));
+        nuint bytes = (nuint)(size + HeaderSize + slack);
+        void* raw = CHeap.Malloc != null && size <= CHeap.DirectCallLimit ? CHeap.Malloc(bytes) : TryAlloc(bytes);
         if (raw == null)
             return 0;
 
@@ -125,6 +132,53 @@ public struct OSSchema : IAllocationSchema
     internal static unsafe void FreeBlock(nint pointer)
     {
         nint offset = *(nint*)(pointer - 2 * IntPtr.Size);
-        NativeMemory.Free((void*)(pointer - offset));
+        void* raw = (void*)(pointer - offset);
+        // The size in the header picks the same route as the allocation did (either would be correct).
+        if (CHeap.Free != null && *(nint*)(pointer - IntPtr.Size) <= CHeap.DirectCallLimit)
+            CHeap.Free(raw);
+        else
+            NativeMemory.Free(raw);
+    }
+
+    /// <summary>
+    /// The C library's <c>malloc</c> and <c>free</c> as unmanaged function pointers, called without a GC transition.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <see cref="NativeMemory.Alloc(nuint)"/> is a P/Invoke into the runtime's native shim with a transition to
+    /// preemptive GC mode and back: for a small block that costs as much as <c>malloc</c> itself. A
+    /// <c>SuppressGCTransition</c> call is a plain call, which is allowed for functions that return quickly, never
+    /// block for long and never call back into the runtime. <c>malloc</c> and <c>free</c> of small blocks are served
+    /// from the C heap's per-thread caches and bins; large ones may map or unmap memory with a system call, so only
+    /// blocks up to <see cref="DirectCallLimit"/> (well below glibc's 128 KiB mmap threshold) take this route.
+    /// </para>
+    /// <para>
+    /// The symbols are looked up in the process's global scope (<see cref="NativeLibrary.GetMainProgramHandle"/>),
+    /// exactly as the runtime's own call to <c>malloc</c> resolves them, so a preloaded allocator that replaces
+    /// <c>malloc</c> is used by both routes alike. Linux only; elsewhere the pointers stay null and every call goes
+    /// through <see cref="NativeMemory"/>. The fields are read-only statics, constants to the optimising JIT, so the
+    /// null tests cost nothing.
+    /// </para>
+    /// </remarks>
+    private static unsafe class CHeap
+    {
+        /// <summary>The largest block (requested bytes) allocated and freed through the direct calls.</summary>
+        public const nint DirectCallLimit = 32 * 1024;
+
+        public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nuint, void*> Malloc;
+
+        public static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void> Free;
+
+        static CHeap()
+        {
+            if (!OperatingSystem.IsLinux())
+                return;
+            nint program = NativeLibrary.GetMainProgramHandle();
+            if (NativeLibrary.TryGetExport(program, "malloc", out nint malloc) && NativeLibrary.TryGetExport(program, "free", out nint free))
+            {
+                Malloc = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nuint, void*>)malloc;
+                Free = (delegate* unmanaged[Cdecl, SuppressGCTransition]<void*, void>)free;
+            }
+        }
     }
 }

@@ -4,18 +4,33 @@ namespace Memory.Schemas.Pool;
 
 /// <summary>
 /// The calling thread's pools, one per <see cref="ThreadPoolSchema"/> instance: a thread-static array indexed by the
-/// schema's id. Finding the pool on the hot path is a thread-static read, a length check and an element read.
+/// schema's id, in front of which sits the pool the thread used last.
 /// </summary>
 /// <remarks>
-/// Ids are never reused, so an entry left behind by a schema that no longer exists is never read again. The array
-/// grows only when a thread first uses a schema with a larger id: the one managed allocation, off the hot path.
+/// <para>
+/// A thread mostly uses one pool schema at a time, so the hot path checks the last-used entry: two thread-static
+/// reads of primitive fields in this non-generic class, which the JIT inlines to a couple of loads from the thread's
+/// TLS block. The array (a thread-static reference, a length check and an element read) is consulted only when the
+/// thread turns to another schema, and becomes the last-used entry.
+/// </para>
+/// <para>
+/// Ids start at 1 so that the default of the last-used id matches no schema, and are never reused, so an entry left
+/// behind by a schema that no longer exists is never read again. The array grows only when a thread first uses a
+/// schema with a larger id: the one managed allocation, off the hot path.
+/// </para>
 /// </remarks>
 internal static unsafe class ThreadHeapTable
 {
     [ThreadStatic]
     private static nint[]? t_heaps;
 
-    private static int s_lastSchemaId = -1;
+    [ThreadStatic]
+    private static int t_lastSchemaId;
+
+    [ThreadStatic]
+    private static nint t_lastHeap;
+
+    private static int s_lastSchemaId;
 
     /// <summary>A process-unique id for a new schema instance.</summary>
     public static int NewSchemaId() => Interlocked.Increment(ref s_lastSchemaId);
@@ -23,9 +38,19 @@ internal static unsafe class ThreadHeapTable
     /// <summary>The calling thread's pool for the schema <paramref name="schemaId"/>, or null if it has none yet.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static PoolHeap* Find(int schemaId)
+        => t_lastSchemaId == schemaId ? (PoolHeap*)t_lastHeap : FindInTable(schemaId);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PoolHeap* FindInTable(int schemaId)
     {
         nint[]? heaps = t_heaps;
-        return heaps is not null && (uint)schemaId < (uint)heaps.Length ? (PoolHeap*)heaps[schemaId] : null;
+        nint heap = heaps is not null && (uint)schemaId < (uint)heaps.Length ? heaps[schemaId] : 0;
+        if (heap != 0)
+        {
+            t_lastSchemaId = schemaId;
+            t_lastHeap = heap;
+        }
+        return (PoolHeap*)heap;
     }
 
     /// <summary>Records the calling thread's pool for the schema <paramref name="schemaId"/>.</summary>
@@ -38,5 +63,7 @@ internal static unsafe class ThreadHeapTable
             t_heaps = heaps;
         }
         heaps[schemaId] = (nint)heap;
+        t_lastSchemaId = schemaId;
+        t_lastHeap = (nint)heap;
     }
 }

@@ -12,16 +12,18 @@ namespace Memory.Tracking.Counters;
 /// plain additions, an exact peak.
 /// </para>
 /// <para>
-/// <b>Thread-safe schemas</b> start <em>shared</em>: one interlocked add on the bytes and one on a count
-/// per operation, which on an uncontended cache line costs less than finding a per-thread cell (a
-/// thread-static lookup is a call into the TLS resolver on Linux), and gives an exact peak. Every 64th
-/// allocation, picked by the count the interlocked add returns, looks at the calling thread; once a
-/// second thread is seen, the counters turn <em>striped</em> for good: each thread adds into a cell of
-/// its own with plain stores, found through thread-static tables indexed by this object's slot, and
-/// readers sum the shared totals and the cells. A block allocated on one thread and freed on another adds
-/// to one cell and subtracts from the other, so totals stay exact. When a thread has exited, its cell is
-/// folded into the shared totals and handed to the next thread that needs one, so the number of cells
-/// follows the number of live threads.
+/// <b>Thread-safe schemas</b> start <em>owned</em>: the first thread that counts becomes the sole
+/// counter and adds into fields only it writes, with plain stores, and keeps an exact peak. Recognising it
+/// costs one inlined thread-static read (<see cref="CountingThread"/>), far less than the interlocked adds
+/// a shared count would need on every allocation and free. The first call from any other thread, to
+/// allocate or to free, turns the counters <em>striped</em> for good: each thread adds into
+/// a cell of its own with plain stores, found through thread-static tables indexed by this object's slot,
+/// and readers sum the shared totals, the first thread's fields and the cells. The first thread may still
+/// be finishing an update of its fields when another thread turns the counters striped; since nobody else
+/// ever writes them, nothing is lost. A block allocated on one thread and freed on another adds to one
+/// cell and subtracts from the other, so totals stay exact. When a thread has exited, its cell is folded
+/// into the shared totals and handed to the next thread that needs one, so the number of cells follows
+/// the number of live threads.
 /// </para>
 /// <para>
 /// A striped peak cannot be exact without a shared write per operation, so it is the high-water mark of
@@ -34,11 +36,11 @@ namespace Memory.Tracking.Counters;
 /// </remarks>
 internal sealed class AllocationCounters
 {
+    /// <summary>The owner before any thread has counted: matches no <see cref="CountingThread.Token"/>, not even 0.</summary>
+    private const int NoOwner = -1;
+
     /// <summary>How far a thread's running sum may drift from what it has published before it publishes.</summary>
     public const long PublishThreshold = 64 * 1024;
-
-    /// <summary>Shared counting looks at the calling thread when the allocation count is a multiple of this plus one.</summary>
-    private const long ThreadCheckMask = 63;
 
     [ThreadStatic]
     private static CounterCell? t_lastCell;
@@ -49,14 +51,20 @@ internal sealed class AllocationCounters
     private readonly object _gate = new();
     private readonly bool _concurrent;
 
-    // Exact totals without cells; with cells, the totals published by threads and folded from exited ones.
+    // What was counted with plain stores: every count of a schema that is not thread-safe, and what the
+    // first thread of a thread-safe one counted (that thread alone writes them).
+    private long _ownerBytes;
+    private long _ownerAllocations;
+    private long _ownerFrees;
+    private long _peak;
+    private int _owner = NoOwner;
+
+    // Thread-safe schemas once striped: the totals published by the threads and folded from exited ones.
     private long _bytes;
     private long _allocations;
     private long _frees;
-    private long _peak;
 
     private volatile bool _striped;
-    private Thread? _soleThread;
     private int _slot = -1;
     private CounterCell[] _cells = [];
 
@@ -82,12 +90,10 @@ internal sealed class AllocationCounters
         get
         {
             if (!_striped)
-                return Volatile.Read(ref _bytes);
+                return Volatile.Read(ref _bytes) + Volatile.Read(ref _ownerBytes);
             lock (_gate)
             {
-                long bytes = Volatile.Read(ref _bytes);
-                foreach (var cell in _cells)
-                    bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
+                long bytes = SumBytes();
                 RaisePeak(bytes);
                 return bytes;
             }
@@ -101,7 +107,8 @@ internal sealed class AllocationCounters
         {
             lock (_gate)
             {
-                long live = Volatile.Read(ref _allocations) - Volatile.Read(ref _frees);
+                long live = Volatile.Read(ref _allocations) - Volatile.Read(ref _frees)
+                    + Volatile.Read(ref _ownerAllocations) - Volatile.Read(ref _ownerFrees);
                 foreach (var cell in _cells)
                     live += Volatile.Read(ref cell.Allocations) - Volatile.Read(ref cell.Frees);
                 return live;
@@ -116,7 +123,7 @@ internal sealed class AllocationCounters
         {
             lock (_gate)
             {
-                long total = Volatile.Read(ref _allocations);
+                long total = Volatile.Read(ref _allocations) + Volatile.Read(ref _ownerAllocations);
                 foreach (var cell in _cells)
                     total += Volatile.Read(ref cell.Allocations);
                 return total;
@@ -139,21 +146,16 @@ internal sealed class AllocationCounters
     public void ResetPeak()
     {
         lock (_gate)
-        {
-            long bytes = Volatile.Read(ref _bytes);
-            foreach (var cell in _cells)
-                bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
-            Volatile.Write(ref _peak, bytes);
-        }
+            Volatile.Write(ref _peak, SumBytes());
     }
 
     /// <summary>Counts an allocation on a schema whose callers serialise every call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLocal(nint size)
     {
-        long bytes = _bytes + size;
-        _bytes = bytes;
-        _allocations++;
+        long bytes = _ownerBytes + size;
+        _ownerBytes = bytes;
+        _ownerAllocations++;
         if (bytes > _peak)
             _peak = bytes;
     }
@@ -162,38 +164,34 @@ internal sealed class AllocationCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveLocal(nint size)
     {
-        _bytes -= size;
-        _frees++;
+        _ownerBytes -= size;
+        _ownerFrees++;
     }
 
     /// <summary>Counts an allocation on a thread-safe schema.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddConcurrent(nint size)
     {
-        if (_striped)
+        if (!_striped && CountingThread.Token == _owner)
         {
-            AddToCell(size);
+            // Striped threads publish into _bytes, which is 0 until the counters turn striped; then the
+            // owner's peak is no longer exact anyway.
+            AddLocal(size);
             return;
         }
-        long bytes = Interlocked.Add(ref _bytes, size);
-        if ((Interlocked.Increment(ref _allocations) & ThreadCheckMask) == 1)
-            CheckSoleThread();
-        if (bytes > Volatile.Read(ref _peak))
-            RaisePeak(bytes);
+        AddFromAnyThread(size);
     }
 
     /// <summary>Counts a free on a thread-safe schema.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveConcurrent(nint size)
     {
-        if (_striped)
+        if (!_striped && CountingThread.Token == _owner)
         {
-            RemoveFromCell(size);
+            RemoveLocal(size);
             return;
         }
-        // Only allocations look for a second thread: one that only frees costs contention, never accuracy.
-        Interlocked.Add(ref _bytes, -size);
-        Interlocked.Increment(ref _frees);
+        RemoveFromAnyThread(size);
     }
 
     /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
@@ -220,14 +218,46 @@ internal sealed class AllocationCounters
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckSoleThread()
+    private void AddFromAnyThread(nint size)
     {
-        if (!_concurrent)
-            return;
-        Thread current = Thread.CurrentThread;
-        Thread sole = Volatile.Read(ref _soleThread) ?? Interlocked.CompareExchange(ref _soleThread, current, null) ?? current;
-        if (sole != current)
+        if (ClaimOwnership())
+            AddConcurrent(size);
+        else
+            AddToCell(size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RemoveFromAnyThread(nint size)
+    {
+        if (ClaimOwnership())
+            RemoveConcurrent(size);
+        else
+            RemoveFromCell(size);
+    }
+
+    /// <summary>
+    /// True when the calling thread is (now) the owner and the counters are not striped; otherwise turns
+    /// them striped (a second thread has come) and returns false.
+    /// </summary>
+    private bool ClaimOwnership()
+    {
+        if (!_striped)
+        {
+            int current = CountingThread.Assign();
+            int owner = Interlocked.CompareExchange(ref _owner, current, NoOwner);
+            if ((owner == NoOwner || owner == current) && _concurrent)
+                return !_striped;
             MakeStriped();
+        }
+        return false;
+    }
+
+    private long SumBytes()
+    {
+        long bytes = Volatile.Read(ref _bytes) + Volatile.Read(ref _ownerBytes);
+        foreach (var cell in _cells)
+            bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
+        return bytes;
     }
 
     private void AddToCell(nint size)

@@ -1,0 +1,50 @@
+using Memory.Tracking;
+
+namespace Memory.Runtime.Tests.Core;
+
+/// <summary>
+/// <see cref="Memory.Schemas.OSSchema"/> calls the C heap directly for small blocks and through NativeMemory for large
+/// ones and for reallocation: a block must survive any mix of the two routes.
+/// </summary>
+public sealed class OSSchemaRoutesTests
+{
+    [Theory]
+    [InlineData(100, 200_000)]      // small (direct) grown by realloc past the limit, freed by the other route
+    [InlineData(200_000, 100)]      // large shrunk to small: freed directly
+    [InlineData(32 * 1024, 32 * 1024 + 1)]
+    [InlineData(32 * 1024 + 1, 32 * 1024)]
+    public void BlocksMovedAcrossTheDirectCallLimitKeepTheirContentsAndFree(int size, int newSize)
+    {
+        using var allocator = new OSAllocator();
+        allocator.Records.Mode = TrackingMode.Counters;
+        nint block = allocator.Allocate(size);
+        Assert.NotEqual(0, block);
+        var bytes = new byte[Math.Min(size, newSize)];
+        Random.Shared.NextBytes(bytes);
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, block, bytes.Length);
+
+        nint moved = allocator.ReAllocate(block, newSize);
+        Assert.NotEqual(0, moved);
+        var copy = new byte[bytes.Length];
+        System.Runtime.InteropServices.Marshal.Copy(moved, copy, 0, copy.Length);
+        Assert.Equal(bytes, copy);
+        Assert.Equal(newSize, allocator.AllocationSize(moved));
+        Assert.Equal(newSize, allocator.Records.AllocatedBytes);
+
+        allocator.DeAllocate(moved);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+    }
+
+    [Fact]
+    public void AlignedBlocksOnBothSidesOfTheLimitFree()
+    {
+        using var allocator = new OSAllocator();
+        foreach (nint size in new nint[] { 16, 32 * 1024, 32 * 1024 + 1, 1 << 20 })
+        {
+            nint block = allocator.Allocate(size, 4096);
+            Assert.Equal(0, block % 4096);
+            Assert.Equal(size, allocator.AllocationSize(block));
+            allocator.DeAllocate(block);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Memory.Tracking;
+
+namespace Memory.Runtime.Tests.Tracking;
+
+/// <summary>
+/// Counters of a thread-safe schema counted by their first thread alone (plain stores), and the hand-over to
+/// striped counting when another thread comes, whether it allocates or only frees.
+/// </summary>
+public sealed class OwnedCountersTests
+{
+    [Fact]
+    public void AThreadThatOnlyFreesTurnsTheCountersStripedAndTheTotalsStayExact()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        var blocks = Enumerable.Range(0, 1000).Select(i => allocator.Allocate(8 + i % 5 * 8)).ToArray();
+        Assert.False(allocator.Records.Counters.IsStriped);
+
+        // The owner keeps allocating and freeing while another thread frees the first thousand blocks.
+        var freer = new Thread(() =>
+        {
+            foreach (var block in blocks)
+                allocator.DeAllocate(block);
+        });
+        freer.Start();
+        for (int i = 0; i < 20_000; i++)
+            allocator.DeAllocate(allocator.Allocate(24));
+        freer.Join();
+
+        Assert.True(allocator.Records.Counters.IsStriped);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        Assert.Equal(21_000, allocator.Records.TotalAllocations);
+    }
+
+    [Fact]
+    public void TheOwnersCountsBeforeStripingAddToTheCellsAfter()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        nint ownersBlock = allocator.Allocate(100);
+        nint othersBlock = 0;
+        var other = new Thread(() => othersBlock = allocator.Allocate(50));
+        other.Start();
+        other.Join();
+        nint laterBlock = allocator.Allocate(30);
+
+        Assert.Equal(180, allocator.Records.AllocatedBytes);
+        Assert.Equal(3, allocator.Records.LiveAllocations);
+        Assert.True(allocator.Records.PeakBytes >= 180);
+        allocator.DeAllocate(othersBlock);
+        allocator.DeAllocate(ownersBlock);
+        allocator.DeAllocate(laterBlock);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        Assert.Equal(3, allocator.Records.TotalAllocations);
+    }
+}
