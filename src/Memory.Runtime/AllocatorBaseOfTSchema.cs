@@ -135,7 +135,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
 
         nint oldSize = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved == 0 && AllocatorManager.HandleOutOfMemory(this, newSize, newAlignment))
+        if (moved == 0 && RecoverFromOutOfMemory(newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved != 0 && path == CountingPath)
         {
@@ -180,10 +180,14 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line)
         => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line) : _schema.Allocate(size, alignment);
 
+    /// <summary>The out-of-memory handling, for requests the schema could serve once memory is freed.</summary>
+    private bool RecoverFromOutOfMemory(nint size, nint alignment)
+        => _schema.CanEverServe(size, alignment) && AllocatorManager.HandleOutOfMemory(this, size, alignment);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateAfterOutOfMemory(nint size, nint alignment, string? name, string? file, int line)
     {
-        if (!AllocatorManager.HandleOutOfMemory(this, size, alignment))
+        if (!RecoverFromOutOfMemory(size, alignment))
             return 0;
 
         int path = Path;
@@ -220,7 +224,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
                     return 0;
                 GuardedBlockAdding();
                 raw = AllocateFromSchema(rawSize, alignment, name, file, line);
-                if (raw == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                if (raw == 0 && mayRetry && RecoverFromOutOfMemory(size, alignment))
                     raw = AllocateFromSchema(rawSize, alignment, name, file, line);
                 if (raw == 0)
                 {
@@ -235,7 +239,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
             case OverrunDetection.GuardPage:
                 GuardedBlockAdding();
                 user = GuardedBlocks.AllocateOnGuardPage(size, alignment, out raw, out rawSize);
-                if (user == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                if (user == 0 && mayRetry && RecoverFromOutOfMemory(size, alignment))
                     user = GuardedBlocks.AllocateOnGuardPage(size, alignment, out raw, out rawSize);
                 if (user == 0)
                 {
@@ -249,7 +253,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
 
             default:
                 user = AllocateFromSchema(size, alignment, name, file, line);
-                if (user == 0 && mayRetry && AllocatorManager.HandleOutOfMemory(this, size, alignment))
+                if (user == 0 && mayRetry && RecoverFromOutOfMemory(size, alignment))
                     user = AllocateFromSchema(size, alignment, name, file, line);
                 if (user == 0)
                     return 0;
@@ -364,7 +368,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
         if (Budget is { } budget)
             CheckBudget(budget, newSize - oldSize);
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved == 0 && AllocatorManager.HandleOutOfMemory(this, newSize, newAlignment))
+        if (moved == 0 && RecoverFromOutOfMemory(newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved == 0)
             return 0;

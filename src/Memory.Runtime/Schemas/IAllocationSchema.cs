@@ -33,6 +33,13 @@ public interface IAllocationSchema
     nint Allocate(nint size, nint alignment);
 
     /// <summary>
+    /// Whether a request of this shape could ever succeed (a pool's maximum block, an external range's length).
+    /// A request that never could is refused without the out-of-memory handling: collecting every allocator
+    /// and calling the listeners cannot help it. Called only after <see cref="Allocate(nint, nint)"/> failed.
+    /// </summary>
+    bool CanEverServe(nint size, nint alignment) => true;
+
+    /// <summary>
     /// Allocates a block on behalf of a caller, passing its label and site on; called instead of
     /// <see cref="Allocate(nint, nint)"/> only when <see cref="ForwardsCallSite"/> is true.
     /// </summary>

@@ -125,6 +125,10 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
     public nint OffsetOf(nint address) => address - BaseAddress;
 
     /// <inheritdoc/>
+    /// <remarks>Nothing longer than the range can ever fit; a full range is left to the out-of-memory handling.</remarks>
+    public bool CanEverServe(nint size, nint alignment) => size <= Length;
+
+    /// <inheritdoc/>
     public nint Allocate(nint size, nint alignment)
     {
         long offset;

@@ -68,6 +68,10 @@ public unsafe struct PoolSchema : IAllocationSchema
     public readonly nint Allocate(nint size, nint alignment) => PoolHeap.Allocate(_heap, size, alignment);
 
     /// <inheritdoc/>
+    /// <remarks>Only sizes and alignments that fit a size class (or a page of its own) can ever be served.</remarks>
+    public readonly bool CanEverServe(nint size, nint alignment) => _heap->Layout.TryPlace(size, alignment, out _, out _);
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void DeAllocate(nint pointer, nint size, nint alignment)
         => PoolHeap.DeAllocate(_heap, PageHeader.Of(pointer, _heap->Layout.PageMask), pointer);
