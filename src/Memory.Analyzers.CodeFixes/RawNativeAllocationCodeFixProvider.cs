@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Globalization;
 using Memory.Analyzers.CodeFixes.Infrastructure;
 using Memory.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
@@ -42,26 +43,25 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
             if (Rewrite(editor, diagnostic) is var (original, replacement))
-                editor.ReplaceNode(original, (node, _) => RewriteInPlace(node, original, replacement, editor));
+                editor.ReplaceNode(original, (node, _) => RewriteInPlace(node, replacement));
         }
         return editor.GetChangedDocument();
     }
 
-    /// <summary>Rebuilds the replacement from the current node, keeping edits already made inside its arguments.</summary>
-    private static SyntaxNode RewriteInPlace(SyntaxNode current, SyntaxNode original, ExpressionSyntax replacement, DocumentEditor editor)
+    /// <summary>
+    /// The replacement, built from the original call, with each argument taken from the current call instead: a
+    /// call nested in an argument may have been rewritten already (Fix All works innermost first).
+    /// </summary>
+    private static SyntaxNode RewriteInPlace(SyntaxNode current, ExpressionSyntax replacement)
     {
-        if (CallOf(current) is not { } currentCall || CallOf(original) is not { } originalCall)
+        if (CallOf(current) is not { } currentCall)
             return replacement.WithTriviaFrom(current);
-        // Map each argument expression of the replacement that came from the original call to its current version.
-        var originalArguments = originalCall.ArgumentList.Arguments;
         var updated = replacement.ReplaceNodes(
             replacement.DescendantNodes().OfType<ExpressionSyntax>().Where(e => e.HasAnnotations(ArgumentMarkerKind)),
             (node, _) =>
             {
-                int index = int.Parse(node.GetAnnotations(ArgumentMarkerKind).First().Data!, System.Globalization.CultureInfo.InvariantCulture);
-                return index < currentCall.ArgumentList.Arguments.Count && index < originalArguments.Count
-                    ? currentCall.ArgumentList.Arguments[index].Expression.WithoutTrivia()
-                    : node;
+                int index = int.Parse(node.GetAnnotations(ArgumentMarkerKind).First().Data!, CultureInfo.InvariantCulture);
+                return index < currentCall.ArgumentList.Arguments.Count ? currentCall.ArgumentList.Arguments[index].Expression.WithoutTrivia() : node;
             });
         return updated.WithTriviaFrom(current);
     }
@@ -126,8 +126,9 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
     private static ExpressionSyntax AsNint(IArgumentOperation argument, ITypeSymbol nint, Compilation compilation)
     {
         var value = argument.Value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : argument.Value;
+        int index = argument.Syntax is ArgumentSyntax { Parent: ArgumentListSyntax list } syntaxArgument ? list.Arguments.IndexOf(syntaxArgument) : 0;
         var syntax = ((ExpressionSyntax)value.Syntax).WithoutTrivia()
-            .WithAdditionalAnnotations(new SyntaxAnnotation(ArgumentMarkerKind, ((ArgumentSyntax)argument.Syntax).GetIndex().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            .WithAdditionalAnnotations(new SyntaxAnnotation(ArgumentMarkerKind, index.ToString(CultureInfo.InvariantCulture)));
         if (value.Type is not null && compilation.ClassifyConversion(value.Type, nint).IsImplicit)
             return syntax;
         return SyntaxFactory.CastExpression(SyntaxFactory.IdentifierName("nint"), SyntaxHelpers.Parenthesize(syntax));
@@ -141,10 +142,4 @@ public sealed class RawNativeAllocationCodeFixProvider : DocumentFixProvider
 
     private static ExpressionSyntax Literal(int value)
         => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
-}
-
-internal static class ArgumentSyntaxExtensions
-{
-    public static int GetIndex(this ArgumentSyntax argument)
-        => argument.Parent is ArgumentListSyntax list ? list.Arguments.IndexOf(argument) : 0;
 }

@@ -122,4 +122,25 @@ public sealed class StaticAllocationFixTests
             static List<int> Items => LazyInitializer.EnsureInitialized(ref s_items, static () => new List<int>());
         }
         """);
+
+    [Fact]
+    public Task Without_nullable_annotations_the_field_is_not_annotated() => Verify.VerifyFixAsync("""
+        #nullable disable
+        using System.Collections.Generic;
+
+        class Registry
+        {
+            static readonly List<int> Items = [|new List<int>()|];
+        }
+        """, """
+        #nullable disable
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Registry
+        {
+            private static List<int> s_items;
+            static List<int> Items => LazyInitializer.EnsureInitialized(ref s_items, static () => new List<int>());
+        }
+        """);
 }

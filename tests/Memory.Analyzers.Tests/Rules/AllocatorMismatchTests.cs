@@ -93,6 +93,14 @@ public sealed class AllocatorMismatchTests
                 OSAllocator.Instance.DeAllocate(AllocatorInstance<OSAllocator>.Get().Allocate(8));
             }
 
+            void Closure()
+            {
+                nint captured = Az.Malloc<OSAllocator>(8);
+                System.Action swap = () => captured = Az.Malloc<SystemAllocator>(8);
+                swap();
+                Az.Free<SystemAllocator>(captured);
+            }
+
             static void Replace(ref nint block) => block = Az.Malloc<SystemAllocator>(8);
         }
         """,
