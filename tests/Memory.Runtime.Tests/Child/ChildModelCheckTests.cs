@@ -1,4 +1,5 @@
 using Memory.Runtime.Tests.Heap;
+using Memory.Runtime.Tests.Testing;
 using Memory.Tracking;
 
 namespace Memory.Runtime.Tests.Child;
@@ -12,22 +13,19 @@ public sealed class ChildModelCheckTests
         var child = AllocatorInstance<ModelCheckChildAllocator>.Get();
         child.Records.Mode = TrackingMode.None; // The child's own count, not its tracking, is under test.
 
-        new RandomAllocatorRun
+        nint[] alignments = [0, 0, 0, 16, 64, 4096];
+        ModelCheck.Run(child, seed: 21, operations: 1_000_000, new ModelCheckOptions
         {
-            Operations = 1_000_000,
-            Seed = 21,
             NextSize = static random => random.Next(100) < 90 ? random.Next(0, 513) : random.Next(513, 20_000),
-            Alignments = [0, 0, 0, 16, 64, 4096],
-            MaxLive = 1000,
-            AllocatedBytes = allocator =>
+            NextAlignment = random => alignments[random.Next(alignments.Length)],
+            MaxLiveBlocks = 1000,
+            AtCountCheck = allocator =>
             {
                 // The parent serves no one else: its total is exactly the child's.
-                long childBytes = allocator.NumAllocatedBytes;
-                if (parent.NumAllocatedBytes != childBytes)
-                    Assert.Fail($"parent counts {parent.NumAllocatedBytes} B, child {childBytes} B");
-                return childBytes;
+                if (parent.NumAllocatedBytes != allocator.NumAllocatedBytes)
+                    Assert.Fail($"parent counts {parent.NumAllocatedBytes} B, child {allocator.NumAllocatedBytes} B");
             },
-        }.Run(child);
+        });
 
         Assert.Equal(0, parent.NumAllocatedBytes);
         Assert.Equal(0, parent.Records.LiveAllocations);

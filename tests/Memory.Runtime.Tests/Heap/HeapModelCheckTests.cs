@@ -1,3 +1,4 @@
+using Memory.Runtime.Tests.Testing;
 using Memory.Tracking;
 
 namespace Memory.Runtime.Tests.Heap;
@@ -11,19 +12,19 @@ public sealed class HeapModelCheckTests
         using var heap = new HeapAllocator();
         heap.Records.Mode = TrackingMode.None;
 
-        new RandomAllocatorRun
+        ModelCheck.Run(heap, seed: 11, operations: 1_000_000, new ModelCheckOptions
         {
-            Operations = 1_000_000,
-            Seed = 11,
             NextSize = NextSize,
-            Alignments = [0, 0, 0, 0, 8, 16, 32, 64, 256, 4096],
-            MaxLive = 2000,
-        }.Run(heap);
+            NextAlignment = static random => Alignments[random.Next(Alignments.Length)],
+            MaxLiveBlocks = 2000,
+        });
 
         Assert.Equal(0, heap.NumAllocatedBytes);
         heap.GarbageCollect();
         Assert.Equal(0, heap.ReservedBytes);
     }
+
+    private static readonly nint[] Alignments = [0, 0, 0, 0, 8, 16, 32, 64, 256, 4096];
 
     // Mostly small blocks, some medium, a few large enough to get regions of their own.
     private static nint NextSize(Random random) => random.Next(100) switch

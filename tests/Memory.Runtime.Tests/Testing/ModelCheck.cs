@@ -28,6 +28,12 @@ public sealed record ModelCheckOptions
 
     /// <summary>Operations between two checks of the byte count. Default 997.</summary>
     public int CountCheckInterval { get; init; } = 997;
+
+    /// <summary>
+    /// More to check at each count check, with the allocator's count already verified (a child allocator's
+    /// parent, say). Default: nothing.
+    /// </summary>
+    public Action<IAllocator>? AtCountCheck { get; init; }
 }
 
 /// <summary>What a <see cref="ModelCheck.Run"/> did.</summary>
@@ -129,7 +135,10 @@ public static unsafe class ModelCheck
             }
 
             if (options.CheckAllocatedBytes && op % options.CountCheckInterval == 0)
+            {
                 CheckCount(allocator, baseline + liveUsable, where);
+                options.AtCountCheck?.Invoke(allocator);
+            }
         }
 
         foreach (Block block in live)
@@ -139,7 +148,10 @@ public static unsafe class ModelCheck
             frees++;
         }
         if (options.CheckAllocatedBytes)
+        {
             CheckCount(allocator, baseline, new Where(seed, -1, " (after freeing every block)"));
+            options.AtCountCheck?.Invoke(allocator);
+        }
         return new ModelCheckResult(allocations, frees, reallocations, peak, bytesChecked);
     }
 
