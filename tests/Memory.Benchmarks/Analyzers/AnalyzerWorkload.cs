@@ -15,14 +15,16 @@ namespace Memory.Benchmarks.Analyzers;
 /// </summary>
 internal static class AnalyzerWorkload
 {
-    public const int FileCount = 2000;
+    /// <summary>2,000 files when measuring; the smoke run scales it down like every workload.</summary>
+    public static int FileCount => Workloads.WorkloadScale.Of(2000);
 
     public static ImmutableArray<SyntaxTree> CreateTrees()
     {
         var options = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = ImmutableArray.CreateBuilder<SyntaxTree>(FileCount + 1);
+        int files = FileCount;
+        var trees = ImmutableArray.CreateBuilder<SyntaxTree>(files + 1);
         trees.Add(CSharpSyntaxTree.ParseText(Shared, options, path: "Shared.cs"));
-        for (int i = 0; i < FileCount; i++)
+        for (int i = 0; i < files; i++)
             trees.Add(CSharpSyntaxTree.ParseText(File(i), options, path: $"File{i:D4}.cs"));
         return trees.MoveToImmutable();
     }
