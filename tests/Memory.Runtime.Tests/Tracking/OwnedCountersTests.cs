@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Memory.Tracking;
 
 namespace Memory.Runtime.Tests.Tracking;
@@ -52,5 +53,41 @@ public sealed class OwnedCountersTests
         Assert.Equal(0, allocator.Records.AllocatedBytes);
         Assert.Equal(0, allocator.Records.LiveAllocations);
         Assert.Equal(3, allocator.Records.TotalAllocations);
+    }
+
+    [Fact]
+    public void TheOwnerIsRecognisedOnEveryPageOfItsStackAndKeepsAnExactPeak()
+    {
+        using var allocator = new ThreadSafeTestAllocator(TrackingMode.Counters);
+        nint shallow = allocator.Allocate(64);
+
+        // Frames far below this one lie on other pages of this thread's stack: the owner must still count with
+        // plain stores (the counters stay owned, the peak exact), whatever page each call comes from.
+        var deepBlocks = new List<nint>();
+        AllocateAtDepth(allocator, deepBlocks, depth: 6);
+        Assert.False(allocator.Records.Counters.IsStriped);
+        Assert.Equal(64 + (6 * 32), allocator.Records.AllocatedBytes);
+        Assert.Equal(64 + (6 * 32), allocator.Records.PeakBytes);
+
+        foreach (nint block in deepBlocks)
+            allocator.DeAllocate(block);
+        allocator.DeAllocate(shallow);
+        Assert.False(allocator.Records.Counters.IsStriped);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        Assert.Equal(7, allocator.Records.TotalAllocations);
+        Assert.Equal(64 + (6 * 32), allocator.Records.PeakBytes);
+    }
+
+    // Each level's frame holds 5 KiB, more than a page, so every level allocates from another page.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AllocateAtDepth(ThreadSafeTestAllocator allocator, List<nint> blocks, int depth)
+    {
+        Span<byte> filler = stackalloc byte[5 * 1024];
+        filler[^1] = (byte)depth;
+        blocks.Add(allocator.Allocate(32));
+        if (depth > 1)
+            AllocateAtDepth(allocator, blocks, depth - 1);
+        Assert.Equal((byte)depth, filler[^1]);
     }
 }

@@ -13,9 +13,11 @@ namespace Memory.Tracking.Counters;
 /// </para>
 /// <para>
 /// <b>Thread-safe schemas</b> start <em>owned</em>: the first thread that counts becomes the sole
-/// counter and adds into fields only it writes, with plain stores, and keeps an exact peak. Recognising it
-/// costs one inlined thread-static read (<see cref="CountingThread"/>), far less than the interlocked adds
-/// a shared count would need on every allocation and free. The first call from any other thread, to
+/// counter and adds into fields only it writes, with plain stores, and keeps an exact peak. The owner is
+/// recognised by the stack it runs on (see <see cref="CurrentStackPage"/>): comparing the page of a local's
+/// address with a field is a few instructions, where even a thread-static read is a call on Linux, and
+/// either is far cheaper than the interlocked adds a shared count would need on every allocation and free.
+/// The first call from any other thread, to
 /// allocate or to free, turns the counters <em>striped</em> for good: each thread adds into
 /// a cell of its own with plain stores, found through thread-static tables indexed by this object's slot,
 /// and readers sum the shared totals, the first thread's fields and the cells. The first thread may still
@@ -38,6 +40,15 @@ internal sealed class AllocationCounters
 {
     /// <summary>The owner before any thread has counted: matches no <see cref="CountingThread.Token"/>, not even 0.</summary>
     private const int NoOwner = -1;
+
+    /// <summary>
+    /// The granule by which stacks are told apart: no page size is smaller, so two live threads' stacks never
+    /// share one of these.
+    /// </summary>
+    private const nuint StackPageSize = 4096;
+
+    /// <summary>A value no page address equals (it is not a multiple of the page size): no thread owns the counters by page.</summary>
+    private const nuint NotAPage = 1;
 
     /// <summary>How far a thread's running sum may drift from what it has published before it publishes.</summary>
     public const long PublishThreshold = 64 * 1024;
@@ -63,6 +74,9 @@ internal sealed class AllocationCounters
     private long _bytes;
     private long _allocations;
     private long _frees;
+
+    // The page of the owner's stack it last counted from, or NotAPage: see CurrentStackPage.
+    private nuint _ownerStackPage = NotAPage;
 
     private volatile bool _striped;
     private int _slot = -1;
@@ -172,26 +186,55 @@ internal sealed class AllocationCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddConcurrent(nint size)
     {
-        if (!_striped && CountingThread.Token == _owner)
+        nuint page = CurrentStackPage();
+        if (page == _ownerStackPage)
         {
-            // Striped threads publish into _bytes, which is 0 until the counters turn striped; then the
-            // owner's peak is no longer exact anyway.
             AddLocal(size);
             return;
         }
-        AddFromAnyThread(size);
+        AddFromAnyThread(size, page);
     }
 
     /// <summary>Counts a free on a thread-safe schema.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveConcurrent(nint size)
     {
-        if (!_striped && CountingThread.Token == _owner)
+        nuint page = CurrentStackPage();
+        if (page == _ownerStackPage)
         {
             RemoveLocal(size);
             return;
         }
-        RemoveFromAnyThread(size);
+        RemoveFromAnyThread(size, page);
+    }
+
+    /// <summary>
+    /// The page of the calling thread's stack the caller's frame lies in (the method is always inlined, so the
+    /// local is the caller's).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Whoever runs on a page of the owner's stack is the owner: every thread runs on a stack of its own, mapped
+    /// in whole pages, so while a thread lives no other thread's frames lie in its pages. An owner that has exited
+    /// leaves its page to at most one live thread (a new thread whose stack reuses that memory), which then counts
+    /// in its place; the owner's stores happened before that thread started, through the synchronisation of thread
+    /// exit and creation. So the fields still have a single writer at any time.
+    /// </para>
+    /// <para>
+    /// Only one page is remembered: the last the owner counted from. A caller on another page of the owner's stack
+    /// takes the out-of-line path, where the owner is recognised by its thread-static token and the page moves to
+    /// the caller's. Readers on other threads may see either page; both belong to the owner.
+    /// </para>
+    /// <para>
+    /// This assumes stacks the runtime or the OS created. A native host that runs managed code on stacks it carved
+    /// out of one page for several threads (user-level fibers sharing a buffer) would defeat it; .NET never does.
+    /// </para>
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint CurrentStackPage()
+    {
+        byte frame = 0;
+        return (nuint)(&frame) & ~(StackPageSize - 1);
     }
 
     /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
@@ -203,6 +246,8 @@ internal sealed class AllocationCounters
                 return;
             _slot = CounterSlots.Rent();
             _striped = true;
+            // The owner may still be past its page test, finishing an update of fields only it writes: harmless.
+            _ownerStackPage = NotAPage;
         }
     }
 
@@ -218,35 +263,44 @@ internal sealed class AllocationCounters
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AddFromAnyThread(nint size)
+    private void AddFromAnyThread(nint size, nuint page)
     {
-        if (ClaimOwnership())
-            AddConcurrent(size);
+        if (ClaimOwnership(page))
+            AddLocal(size);
         else
             AddToCell(size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RemoveFromAnyThread(nint size)
+    private void RemoveFromAnyThread(nint size, nuint page)
     {
-        if (ClaimOwnership())
-            RemoveConcurrent(size);
+        if (ClaimOwnership(page))
+            RemoveLocal(size);
         else
             RemoveFromCell(size);
     }
 
     /// <summary>
-    /// True when the calling thread is (now) the owner and the counters are not striped; otherwise turns
-    /// them striped (a second thread has come) and returns false.
+    /// True when the calling thread is (now) the owner and the counters are not striped, and then remembers
+    /// <paramref name="page"/> as the owner's; otherwise turns them striped (a second thread has come) and returns false.
     /// </summary>
-    private bool ClaimOwnership()
+    private bool ClaimOwnership(nuint page)
     {
         if (!_striped)
         {
             int current = CountingThread.Assign();
             int owner = Interlocked.CompareExchange(ref _owner, current, NoOwner);
             if ((owner == NoOwner || owner == current) && _concurrent)
-                return !_striped;
+            {
+                // A full fence, so the test of _striped below cannot be answered before the page is visible: either
+                // MakeStriped sees this page and clears it, or this test sees the counters striped.
+                Interlocked.Exchange(ref _ownerStackPage, page);
+                // Striped meanwhile: take the page back, so later calls go to the cells.
+                if (!_striped)
+                    return true;
+                _ownerStackPage = NotAPage;
+                return false;
+            }
             MakeStriped();
         }
         return false;
