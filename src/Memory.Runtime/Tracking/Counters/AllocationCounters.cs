@@ -63,8 +63,10 @@ internal sealed class AllocationCounters
     private readonly bool _concurrent;
 
     // What was counted with plain stores: every count of a schema that is not thread-safe, and what the
-    // first thread of a thread-safe one counted (that thread alone writes them).
-    private long _ownerBytes;
+    // first thread of a thread-safe one counted (that thread alone writes them). Bytes allocated and bytes freed
+    // are two fields that only grow, so that an allocation and the next free do not wait on each other's store.
+    private long _ownerAllocatedBytes;
+    private long _ownerFreedBytes;
     private long _ownerAllocations;
     private long _ownerFrees;
     private long _peak;
@@ -104,7 +106,7 @@ internal sealed class AllocationCounters
         get
         {
             if (!_striped)
-                return Volatile.Read(ref _bytes) + Volatile.Read(ref _ownerBytes);
+                return Volatile.Read(ref _bytes) + OwnerBytes;
             lock (_gate)
             {
                 long bytes = SumBytes();
@@ -167,9 +169,10 @@ internal sealed class AllocationCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLocal(nint size)
     {
-        long bytes = _ownerBytes + size;
-        _ownerBytes = bytes;
+        long allocated = _ownerAllocatedBytes + size;
+        _ownerAllocatedBytes = allocated;
         _ownerAllocations++;
+        long bytes = allocated - _ownerFreedBytes;
         if (bytes > _peak)
             _peak = bytes;
     }
@@ -178,7 +181,7 @@ internal sealed class AllocationCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveLocal(nint size)
     {
-        _ownerBytes -= size;
+        _ownerFreedBytes += size;
         _ownerFrees++;
     }
 
@@ -231,9 +234,10 @@ internal sealed class AllocationCounters
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [SkipLocalsInit] // only the local's address matters: nothing stores to it
     private static unsafe nuint CurrentStackPage()
     {
-        byte frame = 0;
+        byte frame;
         return (nuint)(&frame) & ~(StackPageSize - 1);
     }
 
@@ -306,9 +310,13 @@ internal sealed class AllocationCounters
         return false;
     }
 
+    // Allocated before freed: both only grow, so a racing owner can make the difference low for a moment, never
+    // high (a peak raised from it stays true).
+    private long OwnerBytes => Volatile.Read(ref _ownerAllocatedBytes) - Volatile.Read(ref _ownerFreedBytes);
+
     private long SumBytes()
     {
-        long bytes = Volatile.Read(ref _bytes) + Volatile.Read(ref _ownerBytes);
+        long bytes = Volatile.Read(ref _bytes) + OwnerBytes;
         foreach (var cell in _cells)
             bytes += Volatile.Read(ref cell.Bytes) - Volatile.Read(ref cell.Published);
         return bytes;
