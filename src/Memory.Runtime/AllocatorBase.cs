@@ -24,7 +24,7 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     /// <summary>The schema alone.</summary>
     private protected const int FastPath = 0;
 
-    /// <summary>The schema plus the counters.</summary>
+    /// <summary>The schema plus the counters (never taken for a schema that keeps its own counts).</summary>
     private protected const int CountingPath = 1;
 
     /// <summary>Records, checks, guards, budgets.</summary>
@@ -38,10 +38,12 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     private volatile AllocatorBudget? _budget;
     private int _guardedBlocks;
     private FreedBlocks? _freed;
+    private readonly bool _schemaKeepsCounts;
 
     private protected AllocatorBase(string? name, string description, AllocatorBase? parent, bool concurrent,
-        TrackingMode minimumMode = TrackingMode.None)
+        TrackingMode minimumMode = TrackingMode.None, bool schemaKeepsCounts = false)
     {
+        _schemaKeepsCounts = schemaKeepsCounts;
         // A null name stands for the class name: allocators declared with an empty body (child allocators) use it.
         Name = name ?? GetType().Name;
         ArgumentException.ThrowIfNullOrEmpty(Name, nameof(name));
@@ -222,7 +224,7 @@ public abstract class AllocatorBase : IAllocator, IDisposable
             TrackingMode mode = Records.Mode;
             bool tracked = mode >= TrackingMode.Records || _checked || _overrun != OverrunDetection.None
                 || _budget is not null || Volatile.Read(ref _guardedBlocks) > 0;
-            _path = tracked ? TrackedPath : mode == TrackingMode.Counters ? CountingPath : FastPath;
+            _path = tracked ? TrackedPath : mode == TrackingMode.Counters && !_schemaKeepsCounts ? CountingPath : FastPath;
         }
     }
 

@@ -27,7 +27,7 @@ namespace Memory;
 /// </para>
 /// </remarks>
 /// <typeparam name="TSchema">The allocation algorithm.</typeparam>
-public abstract class AllocatorBase<TSchema> : AllocatorBase
+public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     where TSchema : struct, IAllocationSchema
 {
     private readonly AllocationCounters _counters;
@@ -42,10 +42,12 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
 
     private protected AllocatorBase(string? name, string description, TSchema schema, AllocatorBase? parent,
         TrackingMode minimumMode = TrackingMode.None)
-        : base(name, description, parent, TSchema.IsThreadSafe, minimumMode)
+        : base(name, description, parent, TSchema.IsThreadSafe, minimumMode, TSchema.KeepsCounts)
     {
         _schema = schema;
         _counters = Records.Counters;
+        if (TSchema.KeepsCounts)
+            _counters.ReadFrom(this);
         // Registered once the schema is in place, so reports and metrics never read a default schema.
         AllocatorManager.Register(this);
     }
@@ -156,9 +158,16 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     /// <inheritdoc/>
     public override void GarbageCollect() => _schema.GarbageCollect();
 
+    SchemaCounts ISchemaCountSource.Read() => _schema.Counts;
+
+    void ISchemaCountSource.ResetPeak() => _schema.ResetPeak();
+
+    // A schema that keeps its own counts has counted the block already (see IAllocationSchema.KeepsCounts).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Count(nint size)
     {
+        if (TSchema.KeepsCounts)
+            return;
         if (TSchema.IsThreadSafe)
             _counters.AddConcurrent(size);
         else
@@ -168,6 +177,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Uncount(nint size)
     {
+        if (TSchema.KeepsCounts)
+            return;
         if (TSchema.IsThreadSafe)
             _counters.RemoveConcurrent(size);
         else

@@ -29,6 +29,25 @@ public interface IAllocationSchema
     /// </summary>
     static virtual bool ManagesExternalMemory => false;
 
+    /// <summary>
+    /// Whether the schema counts its blocks itself, exactly and as part of the bookkeeping its hot path does anyway
+    /// (<see cref="Counts"/>): the allocator's <see cref="Tracking.TrackingMode.Counters"/> then reads those counts
+    /// instead of counting every call a second time, so counting costs such a schema nothing over tracking off.
+    /// </summary>
+    /// <remarks>
+    /// The counts then cover every block the schema handed out, whatever the tracking mode was at the time, and a
+    /// block with guard bytes counts at its full size, guards included.
+    /// </remarks>
+    static virtual bool KeepsCounts => false;
+
+    /// <summary>The schema's own counts; read only when <see cref="KeepsCounts"/> is true.</summary>
+    SchemaCounts Counts => default;
+
+    /// <summary>Lowers the peak of <see cref="Counts"/> to the present live bytes; called only when <see cref="KeepsCounts"/> is true.</summary>
+    void ResetPeak()
+    {
+    }
+
     /// <summary>Allocates a block, or returns 0 when it cannot.</summary>
     nint Allocate(nint size, nint alignment);
 

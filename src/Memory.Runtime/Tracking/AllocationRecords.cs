@@ -12,13 +12,14 @@ namespace Memory.Tracking;
 /// <remarks>
 /// <para>
 /// Counting costs a few additions and stays exact under any concurrency: allocators whose schema is not
-/// thread-safe keep plain fields; thread-safe ones add with interlocked instructions while one thread
-/// uses them and, once a second thread shows up, into one cell per thread summed when read (see
-/// <see cref="PeakBytes"/> for what the peak means then).
+/// thread-safe keep plain fields; thread-safe ones add with plain stores too while one thread uses them
+/// and, once a second thread shows up, into one cell per thread summed when read (see
+/// <see cref="PeakBytes"/> for what the peak means then). A schema that keeps its own counts
+/// (<see cref="Schemas.IAllocationSchema.KeepsCounts"/>) is read instead, at no cost per call.
 /// </para>
 /// <para>
-/// Blocks allocated while tracking was off are not in the counts, and freeing them later under
-/// <see cref="TrackingMode.Counters"/> subtracts what was never added; so choose the mode before the
+/// Blocks allocated while tracking was off are not in the counts (unless the schema keeps its own), and freeing
+/// them later under <see cref="TrackingMode.Counters"/> subtracts what was never added; so choose the mode before the
 /// allocator is used, by name through <see cref="AllocatorManager"/> or the <c>MEMORY_TRACKING</c>
 /// environment variable.
 /// </para>

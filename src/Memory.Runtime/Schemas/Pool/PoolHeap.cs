@@ -21,7 +21,8 @@ namespace Memory.Schemas.Pool;
 /// to <see cref="FreedBytes"/> when it frees, plain fields that only grow (two fields rather than one, so that an
 /// allocation and the next free do not wait on each other's write); blocks freed by other threads are counted on
 /// the remote stack instead. <see cref="LiveBytes"/> is the difference, with no interlocked operation on the
-/// owner's path.
+/// owner's path. The block counts and the peak are kept beside them, so the allocator's counters can read them
+/// rather than count each call again (<see cref="IAllocationSchema.KeepsCounts"/>).
 /// </para>
 /// <para>
 /// Pages do not count their live blocks (see <see cref="PageHeader"/>), so a page that empties stays with its class
@@ -46,6 +47,18 @@ internal unsafe struct PoolHeap
 
     /// <summary>Bytes the owner has freed, ever (blocks freed by other threads count on <see cref="Remote"/>).</summary>
     public long FreedBytes;
+
+    /// <summary>Blocks the owner has allocated, ever.</summary>
+    public long Allocations;
+
+    /// <summary>Blocks the owner has freed, ever (not those other threads freed into <see cref="Remote"/>).</summary>
+    public long Frees;
+
+    /// <summary>
+    /// The most <see cref="AllocatedBytes"/> minus <see cref="FreedBytes"/> has been: the peak of the live bytes when
+    /// no other thread frees into the pool (<see cref="PoolSchema"/>), an upper bound of it otherwise.
+    /// </summary>
+    public long PeakBytes;
 
     /// <summary>
     /// <see cref="PageSupply.PagesInUse"/> at which the next search for empty pages is worth its cost; raised after
@@ -120,7 +133,7 @@ internal unsafe struct PoolHeap
             if (block != 0)
             {
                 page->FreeBlocks = FreeList.Next(block);
-                heap->AllocatedBytes += page->BlockSize;
+                CountAllocation(heap, page->BlockSize);
                 return block;
             }
         }
@@ -131,11 +144,23 @@ internal unsafe struct PoolHeap
     public static nint AllocatePlaced(PoolHeap* heap, int classIndex, int blockSize)
         => classIndex >= 0 ? AllocateFromClass(heap, classIndex) : AllocateOwnPage(heap, blockSize);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountAllocation(PoolHeap* heap, int blockSize)
+    {
+        long allocated = heap->AllocatedBytes + blockSize;
+        heap->AllocatedBytes = allocated;
+        heap->Allocations++;
+        long live = allocated - heap->FreedBytes;
+        if (live > heap->PeakBytes)
+            heap->PeakBytes = live;
+    }
+
     /// <summary>Frees a block of a page this pool owns. Owner only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeAllocate(PoolHeap* heap, PageHeader* page, nint block)
     {
         heap->FreedBytes += page->BlockSize;
+        heap->Frees++;
         Release(heap, page, block);
     }
 
@@ -235,7 +260,7 @@ internal unsafe struct PoolHeap
         }
 
         nint block = FreeList.Pop(ref page->FreeBlocks);
-        heap->AllocatedBytes += page->BlockSize;
+        CountAllocation(heap, page->BlockSize);
         return block;
     }
 
@@ -252,7 +277,7 @@ internal unsafe struct PoolHeap
         PageHeader* page = TakePage(heap);
         if (page == null)
             return 0;
-        heap->AllocatedBytes += blockSize;
+        CountAllocation(heap, blockSize);
         return PageHeader.FormatAsOwnPage(page, heap->Layout.PageSize, blockSize);
     }
 

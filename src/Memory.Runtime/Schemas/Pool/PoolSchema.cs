@@ -51,6 +51,24 @@ public unsafe struct PoolSchema : IAllocationSchema
     /// <inheritdoc/>
     public static bool IsThreadSafe => false;
 
+    /// <inheritdoc/>
+    /// <remarks>The pool counts every block on its own path already; only its thread frees, so the peak is exact.</remarks>
+    public static bool KeepsCounts => true;
+
+    /// <inheritdoc/>
+    public readonly SchemaCounts Counts
+    {
+        get
+        {
+            PoolHeap* heap = _heap;
+            return new SchemaCounts(PoolHeap.LiveBytes(heap), Volatile.Read(ref heap->Allocations), Volatile.Read(ref heap->Frees),
+                Volatile.Read(ref heap->PeakBytes));
+        }
+    }
+
+    /// <inheritdoc/>
+    public readonly void ResetPeak() => Volatile.Write(ref _heap->PeakBytes, PoolHeap.LiveBytes(_heap));
+
     /// <summary>The options the pool was made with.</summary>
     public readonly PoolSchemaOptions Options => _memory.Options;
 

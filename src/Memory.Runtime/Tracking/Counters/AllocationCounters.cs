@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Schemas;
 
 namespace Memory.Tracking.Counters;
 
@@ -81,6 +82,9 @@ internal sealed class AllocationCounters
     private nuint _ownerStackPage = NotAPage;
 
     private volatile bool _striped;
+
+    // Set for a schema that keeps its own counts: every figure comes from there, and nothing is counted here.
+    private ISchemaCountSource? _schema;
     private int _slot = -1;
     private CounterCell[] _cells = [];
 
@@ -105,6 +109,8 @@ internal sealed class AllocationCounters
     {
         get
         {
+            if (_schema is { } schema)
+                return schema.Read().Bytes;
             if (!_striped)
                 return Volatile.Read(ref _bytes) + OwnerBytes;
             lock (_gate)
@@ -121,6 +127,11 @@ internal sealed class AllocationCounters
     {
         get
         {
+            if (_schema is { } schema)
+            {
+                SchemaCounts counts = schema.Read();
+                return counts.Allocations - counts.Frees;
+            }
             lock (_gate)
             {
                 long live = Volatile.Read(ref _allocations) - Volatile.Read(ref _frees)
@@ -137,6 +148,8 @@ internal sealed class AllocationCounters
     {
         get
         {
+            if (_schema is { } schema)
+                return schema.Read().Allocations;
             lock (_gate)
             {
                 long total = Volatile.Read(ref _allocations) + Volatile.Read(ref _ownerAllocations);
@@ -152,6 +165,8 @@ internal sealed class AllocationCounters
     {
         get
         {
+            if (_schema is { } schema)
+                return schema.Read().Peak;
             if (_striped)
                 _ = Bytes; // a read raises the peak to the present total
             return Volatile.Read(ref _peak);
@@ -161,6 +176,11 @@ internal sealed class AllocationCounters
     /// <summary>Lowers the peak to the present total.</summary>
     public void ResetPeak()
     {
+        if (_schema is { } schema)
+        {
+            schema.ResetPeak();
+            return;
+        }
         lock (_gate)
             Volatile.Write(ref _peak, SumBytes());
     }
@@ -240,6 +260,9 @@ internal sealed class AllocationCounters
         byte frame;
         return (nuint)(&frame) & ~(StackPageSize - 1);
     }
+
+    /// <summary>Reports the counts <paramref name="schema"/> keeps from now on, instead of counting here.</summary>
+    public void ReadFrom(ISchemaCountSource schema) => _schema = schema;
 
     /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
     internal void MakeStriped()
