@@ -63,12 +63,19 @@ public unsafe class ThreadPoolAllocatorTests
         allAllocated.SignalAndWait();
         Assert.Empty(failures);
         Assert.Equal(totals.Sum(), allocator.NumAllocatedBytes);
+        // The schema keeps the counts in every mode; nothing has been freed yet, so the peak is the total, up to
+        // what each pool may not have published yet.
+        Assert.Equal(threads * allocationsPerThread, allocator.Records.LiveAllocations);
+        Assert.InRange(allocator.Records.PeakBytes, totals.Sum(), totals.Sum() + (threads * PeakSlackPerPool));
         mayFree.SignalAndWait();
         foreach (var worker in workers)
             worker.Join();
 
         Assert.Empty(failures);
         Assert.Equal(0, allocator.NumAllocatedBytes);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        Assert.Equal(threads * allocationsPerThread, allocator.Records.TotalAllocations);
         allocator.GarbageCollect();
         Assert.Equal(0, allocator.ReservedBytes);
         Assert.Equal(0, allocator.OrphanedPoolCount);
@@ -138,6 +145,8 @@ public unsafe class ThreadPoolAllocatorTests
         Assert.Empty(failures);
         Assert.Equal(pairs * blocksPerProducer, consumed);
         Assert.Equal(0, allocator.NumAllocatedBytes);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        Assert.Equal(2 * pairs * blocksPerProducer, allocator.Records.TotalAllocations);
         Assert.True(allocator.ReservedBytes > 0);
         allocator.GarbageCollect();
         Assert.Equal(0, allocator.NumAllocatedBytes);
@@ -193,7 +202,56 @@ public unsafe class ThreadPoolAllocatorTests
         Assert.Equal(0, allocator.NumAllocatedBytes);
         Assert.Equal(0, allocator.ReservedBytes);
         Assert.Equal(0, allocator.OrphanedPoolCount);
+        // The released pools leave their counts behind.
+        Assert.Equal((threads * blocksPerThread) + 1, allocator.Records.TotalAllocations);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
     }
+
+    [Fact]
+    public void ThePeakCountsBlocksFreedByAnotherThreadAsGoneAtOnce()
+    {
+        const int blocks = 2048;
+        const int size = 512;
+        using var allocator = (ThreadPoolAllocator)PoolAllocators.Create(PoolKind.ThreadPool, mode: TrackingMode.Counters);
+        var first = new List<nint>();
+        nint[] second = [];
+        using var handedOver = new ManualResetEventSlim();
+        using var freed = new ManualResetEventSlim();
+
+        // The owner allocates 1 MiB, another thread frees all of it, the owner allocates 1 MiB again: live bytes never
+        // exceed 1 MiB, though the owner's own pool has allocated 2 MiB and freed none of it itself.
+        var owner = new Thread(() =>
+        {
+            for (int i = 0; i < blocks; i++)
+                first.Add(allocator.Allocate(size));
+            handedOver.Set();
+            freed.Wait();
+            second = Enumerable.Range(0, blocks).Select(_ => allocator.Allocate(size)).ToArray();
+        });
+        var freer = new Thread(() =>
+        {
+            handedOver.Wait();
+            foreach (nint block in first)
+                allocator.DeAllocate(block);
+            freed.Set();
+        });
+        owner.Start();
+        freer.Start();
+        owner.Join();
+        freer.Join();
+
+        Assert.Equal(blocks * size, allocator.Records.AllocatedBytes);
+        Assert.InRange(allocator.Records.PeakBytes, blocks * size, (blocks * size) + (2 * PeakSlackPerPool));
+        Assert.Equal(blocks, allocator.Records.LiveAllocations);
+        Assert.Equal(2 * blocks, allocator.Records.TotalAllocations);
+        foreach (nint block in second)
+            allocator.DeAllocate(block);
+        Assert.Equal(0, allocator.Records.LiveAllocations);
+        allocator.GarbageCollect();
+    }
+
+    // How far above the true peak the reported one may be, per pool: the bytes of frees it has not published yet.
+    private const long PeakSlackPerPool = Memory.Schemas.Pool.ThreadPoolSet.PublishEvery * 512L;
 
     [Fact]
     public void AnExitedThreadIsNoticedByItsFinalizerWithoutAGarbageCollectOfTheSchema()

@@ -61,6 +61,12 @@ internal unsafe struct PoolHeap
     public long PeakBytes;
 
     /// <summary>
+    /// For a per-thread pool: the part of <see cref="AllocatedBytes"/> minus <see cref="FreedBytes"/> already added
+    /// to its <see cref="ThreadPoolSet"/>'s shared total, from which the schema's peak is raised. Owner only.
+    /// </summary>
+    public long PublishedBytes;
+
+    /// <summary>
     /// <see cref="PageSupply.PagesInUse"/> at which the next search for empty pages is worth its cost; raised after
     /// each search so that searching stays a fraction of the work of formatting pages.
     /// </summary>

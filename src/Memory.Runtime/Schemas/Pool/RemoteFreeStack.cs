@@ -12,7 +12,7 @@ namespace Memory.Schemas.Pool;
 /// lock-free stacks cannot arise: a pushed block is never seen by another pusher after it has been taken.
 /// </para>
 /// <para>
-/// The bytes freed here are counted in <see cref="FreedBytes"/> the moment a block is pushed, and the owner
+/// The bytes and blocks freed here are counted in <see cref="FreedBytes"/> and <see cref="Frees"/> the moment a block is pushed, and the owner
 /// counts its own allocations and frees separately, so the pool's live bytes (allocated minus freed here) are
 /// exact at every instant without the owner touching a shared counter on its hot path.
 /// The pusher counts before it pushes: once the block is on the stack the owner may drain it, free the page and,
@@ -29,8 +29,14 @@ internal struct RemoteFreeStack
     [FieldOffset(8)]
     private long _freedBytes;
 
+    [FieldOffset(16)]
+    private long _frees;
+
     /// <summary>Bytes freed through this stack since the pool was made.</summary>
     public long FreedBytes => Volatile.Read(ref _freedBytes);
+
+    /// <summary>Blocks freed through this stack since the pool was made.</summary>
+    public long Frees => Volatile.Read(ref _frees);
 
     /// <summary>Whether any block waits to be drained.</summary>
     public bool HasBlocks => Volatile.Read(ref _head) != 0;
@@ -39,6 +45,7 @@ internal struct RemoteFreeStack
     public unsafe void Push(nint block, int blockSize)
     {
         Interlocked.Add(ref _freedBytes, blockSize);
+        Interlocked.Increment(ref _frees);
         nint head = Volatile.Read(ref _head);
         while (true)
         {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Memory.Internal;
+
 namespace Memory.Schemas.Pool;
 
 /// <summary>
@@ -16,6 +19,16 @@ namespace Memory.Schemas.Pool;
 /// program that keeps starting short-lived threads reuses the same few pools; when no thread needs it,
 /// <see cref="GarbageCollect"/> drains it and, once nothing in it is live, releases its memory.
 /// </para>
+/// <para>
+/// The schema's counts (<see cref="Counts"/>) are the pools' own, summed: each pool counts what its thread allocates
+/// and frees, each remote stack what other threads free into it, and released pools leave theirs here. The peak
+/// cannot be exact without a shared write per call, so, much as for the allocator's striped counters, each thread
+/// adds its pool's running live bytes to a shared total every <see cref="PublishEvery"/> allocations and every
+/// <see cref="PublishEvery"/> frees, a remote free subtracts at once, and the peak is the high-water mark of that
+/// total and of every exact total read: never below a total read earlier, and above the true peak by at most the
+/// bytes the other pools have freed since they last published (fewer than <see cref="PublishEvery"/> blocks each:
+/// under 128 KiB a pool with the default 512-byte largest block).
+/// </para>
 /// </remarks>
 internal sealed unsafe class ThreadPoolSet
 {
@@ -25,6 +38,12 @@ internal sealed unsafe class ThreadPoolSet
 
     // A copy of _heaps for reading the figures without the lock; replaced whenever the list changes.
     private volatile ThreadHeap[] _published = [];
+
+    // The shared total the pools publish into (see the remarks), its high-water mark, and the counts of released pools.
+    private long _sharedLiveBytes;
+    private long _peak;
+    private long _releasedAllocations;
+    private long _releasedFrees;
 
     public ThreadPoolSet(PoolSchemaOptions options)
     {
@@ -61,6 +80,62 @@ internal sealed unsafe class ThreadPoolSet
             foreach (var heap in _published)
                 total += Volatile.Read(ref heap.Heap->Pages.ReservedBytes);
             return total;
+        }
+    }
+
+    /// <summary>Allocations, frees, live bytes and peak of every pool, released ones included (see the remarks).</summary>
+    public SchemaCounts Counts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long bytes = 0, allocations = _releasedAllocations, frees = _releasedFrees;
+                foreach (var heap in _heaps)
+                {
+                    PoolHeap* pool = heap.Heap;
+                    bytes += PoolHeap.LiveBytes(pool);
+                    allocations += Volatile.Read(ref pool->Allocations);
+                    frees += Volatile.Read(ref pool->Frees) + pool->Remote->Frees;
+                }
+                InterlockedMax.Raise(ref _peak, bytes);
+                return new SchemaCounts(bytes, allocations, frees, Volatile.Read(ref _peak));
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many of its allocations, and separately of its frees, a pool makes between publications: a power of two,
+    /// so the test is a mask of the count the pool keeps anyway.
+    /// </summary>
+    public const int PublishEvery = 256;
+
+    /// <summary>Whether the pool's allocation or free just counted is one at which it publishes. Owner only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsPublishTurn(long count) => (count & (PublishEvery - 1)) == 0;
+
+    /// <summary>Adds the pool's live bytes since it last published to the shared total, raising the peak. Owner only.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Publish(PoolHeap* heap)
+    {
+        long live = heap->AllocatedBytes - heap->FreedBytes;
+        long delta = live - heap->PublishedBytes;
+        heap->PublishedBytes = live;
+        InterlockedMax.Raise(ref _peak, Interlocked.Add(ref _sharedLiveBytes, delta));
+    }
+
+    /// <summary>A block freed into another thread's pool leaves the shared total at once. Any thread.</summary>
+    public void RemoteFreed(int blockSize) => Interlocked.Add(ref _sharedLiveBytes, -blockSize);
+
+    /// <summary>Lowers the peak to the live bytes now.</summary>
+    public void ResetPeak()
+    {
+        lock (_gate)
+        {
+            long bytes = 0;
+            foreach (var heap in _heaps)
+                bytes += PoolHeap.LiveBytes(heap.Heap);
+            Volatile.Write(ref _peak, bytes);
         }
     }
 
@@ -123,7 +198,12 @@ internal sealed unsafe class ThreadPoolSet
                 PoolHeap.Trim(orphan.Heap);
                 if (orphan.Heap->Pages.IsEmpty)
                 {
-                    // No pages means no live block, so no thread can be freeing into it: the pool can go.
+                    // No pages means no live block, so no thread can be freeing into it: the pool can go, leaving its
+                    // counts, and taking out of the shared total what it published and was not freed remotely.
+                    PoolHeap* pool = orphan.Heap;
+                    _releasedAllocations += pool->Allocations;
+                    _releasedFrees += pool->Frees + pool->Remote->Frees;
+                    Interlocked.Add(ref _sharedLiveBytes, -(pool->PublishedBytes - (pool->AllocatedBytes - pool->FreedBytes)));
                     _orphans.RemoveAt(i);
                     _heaps.Remove(orphan);
                     released = true;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 using Memory.Schemas;
 
 namespace Memory.Tracking.Counters;
@@ -457,15 +458,5 @@ internal sealed class AllocationCounters
         RaisePeak(Interlocked.Add(ref _bytes, delta));
     }
 
-    private void RaisePeak(long candidate)
-    {
-        long peak = Volatile.Read(ref _peak);
-        while (candidate > peak)
-        {
-            long seen = Interlocked.CompareExchange(ref _peak, candidate, peak);
-            if (seen == peak)
-                return;
-            peak = seen;
-        }
-    }
+    private void RaisePeak(long candidate) => InterlockedMax.Raise(ref _peak, candidate);
 }
