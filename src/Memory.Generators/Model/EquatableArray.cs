@@ -61,5 +61,5 @@ internal static class EquatableArray
 {
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
         where T : IEquatable<T>
-        => new(new List<T>(items).ToArray());
+        => new(System.Linq.Enumerable.ToArray(items));
 }

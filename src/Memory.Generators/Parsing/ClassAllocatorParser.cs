@@ -1,9 +1,11 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Memory.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Memory.Generators.Parsing;
 
@@ -26,7 +28,8 @@ internal static class ClassAllocatorParser
         if (isStruct && !type.IsUnmanagedType)
             return null;
 
-        string? allocatorExpression = AllocatorExpression(allocator, staticAbstractMembers, cancellationToken);
+        AllocatorTarget target = AllocatorTarget.Of(allocator, cancellationToken);
+        string? allocatorExpression = target.Expression(staticAbstractMembers);
         if (allocatorExpression is null)
             return null;
 
@@ -35,10 +38,10 @@ internal static class ClassAllocatorParser
             return null;
 
         var factories = new List<FactoryModel>();
-        foreach (IMethodSymbol constructor in AccessibleConstructors(type))
+        foreach (IMethodSymbol constructor in AccessibleConstructors(type, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            factories.Add(ParseFactory(type, constructor));
+            factories.Add(ParseFactory(type, constructor, cancellationToken));
         }
         if (factories.Count == 0)
             return null;
@@ -46,50 +49,19 @@ internal static class ClassAllocatorParser
         return new ClassAllocatorModel(
             declaration,
             isStruct,
-            IsDisposable: isStruct && type.AllInterfaces.Any(i => KnownTypes.IsSystemType(i, "IDisposable")),
-            allocator.ToDisplayString(SymbolFormats.Display),
+            IsDisposable: isStruct && IsDisposable(type),
+            target.DisplayName,
             allocatorExpression,
             factories.ToEquatableArray());
-    }
-
-    /// <summary>
-    /// The expression that reaches the process-wide instance of <paramref name="allocator"/>, or null when
-    /// it is not an allocator that can be shared: a concrete, closed <c>AllocatorBase</c> class that
-    /// implements <c>IAllocatorType&lt;itself&gt;</c> or gets it from a valid <c>[TypeId]</c>.
-    /// </summary>
-    public static string? AllocatorExpression(INamedTypeSymbol allocator, bool staticAbstractMembers, CancellationToken cancellationToken)
-    {
-        if (allocator.TypeKind != TypeKind.Class || allocator.IsAbstract || allocator.IsUnboundGenericType
-            || ContainsTypeParameter(allocator) || !KnownTypes.IsAllocator(allocator))
-            return null;
-
-        string name = allocator.ToDisplayString(SymbolFormats.FullyQualified);
-        string viaInstance = $"global::Memory.AllocatorInstance<{name}>.Get()";
-        if (KnownTypes.ImplementsAllocatorType(allocator))
-            return viaInstance;
-
-        // The glue is generated in this compilation: the parser sees what the generator will emit for it.
-        INamedTypeSymbol definition = allocator.OriginalDefinition;
-        if (KnownTypes.FindAttribute(definition, "TypeIdAttribute") is not { } typeId
-            || !TypeIdParser.TryReadId(typeId, out _)
-            || definition.IsStatic
-            || TypeDeclarationParser.Parse(definition, cancellationToken) is null
-            || TypeIdParser.ParseAllocatorGlue(definition) is not { } glue)
-            return null;
-
-        // C# 10 cannot implement IAllocatorType, so the generated Instance is the way in there.
-        if (staticAbstractMembers)
-            return viaInstance;
-        return glue.EmitInstance ? $"{name}.Instance" : null;
     }
 
     /// <summary>
     /// The constructors a <c>Create</c> can mirror: public, internal or protected internal; not a record's
     /// copy constructor; not one that leaves <c>required</c> members unset.
     /// </summary>
-    public static IEnumerable<IMethodSymbol> AccessibleConstructors(INamedTypeSymbol type)
+    public static IEnumerable<IMethodSymbol> AccessibleConstructors(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        bool hasRequiredMembers = HasRequiredMembers(type);
+        bool hasRequiredMembers = HasRequiredMembers(type, cancellationToken);
         foreach (IMethodSymbol constructor in type.InstanceConstructors)
         {
             if (constructor.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
@@ -97,68 +69,124 @@ internal static class ClassAllocatorParser
             if (type.IsRecord && constructor.Parameters.Length == 1
                 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type))
                 continue;
-            if (hasRequiredMembers && !constructor.GetAttributes().Any(a => a.AttributeClass is { Name: "SetsRequiredMembersAttribute" }))
+            if (hasRequiredMembers && !HasAttribute(constructor, "SetsRequiredMembersAttribute"))
                 continue;
             yield return constructor;
         }
     }
 
-    private static FactoryModel ParseFactory(INamedTypeSymbol type, IMethodSymbol constructor)
+    private static FactoryModel ParseFactory(INamedTypeSymbol type, IMethodSymbol constructor, CancellationToken cancellationToken)
     {
-        bool hasCallerInfo = constructor.Parameters.IsEmpty || !constructor.Parameters[constructor.Parameters.Length - 1].IsParams;
+        ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
+        bool hasCallerInfo = parameters.IsEmpty || !parameters[parameters.Length - 1].IsParams;
+        var models = new ParameterModel[parameters.Length];
+        bool isUnsafe = false;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            models[i] = ParameterParser.Parse(parameters[i]);
+            isUnsafe |= ParameterParser.NeedsUnsafe(parameters[i].Type);
+        }
         return new FactoryModel(
             constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
-            constructor.Parameters.Select(ParameterParser.Parse).ToEquatableArray(),
+            new EquatableArray<ParameterModel>(models),
             hasCallerInfo,
-            constructor.Parameters.Any(p => ParameterParser.NeedsUnsafe(p.Type)),
-            HidesInherited(type, constructor, hasCallerInfo),
+            isUnsafe,
+            HidesInherited(type, constructor, hasCallerInfo, cancellationToken),
             ObsoleteAttribute(constructor));
     }
 
     // Create(parameters..., string? callerFilePath, int callerLineNumber) hides a base Create with the same
     // parameters: one the base declares, or one the generator gives a [ClassAllocator] base in this compilation.
-    private static bool HidesInherited(INamedTypeSymbol type, IMethodSymbol constructor, bool hasCallerInfo)
+    private static bool HidesInherited(INamedTypeSymbol type, IMethodSymbol constructor, bool hasCallerInfo, CancellationToken cancellationToken)
     {
         if (MemberLookup.AncestorHasMethod(type, "Create", constructor.Parameters, hasCallerInfo))
             return true;
 
+        ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
         for (INamedTypeSymbol? ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
         {
             if (ancestor.DeclaringSyntaxReferences.IsEmpty
                 || KnownTypes.FindAttribute(ancestor.OriginalDefinition, "ClassAllocatorAttribute") is null)
                 continue;
-            foreach (IMethodSymbol baseConstructor in AccessibleConstructors(ancestor))
+            foreach (IMethodSymbol baseConstructor in AccessibleConstructors(ancestor, cancellationToken))
             {
-                bool baseCallerInfo = baseConstructor.Parameters.IsEmpty || !baseConstructor.Parameters[baseConstructor.Parameters.Length - 1].IsParams;
-                if (baseCallerInfo == hasCallerInfo && MemberLookup.SameParameters(baseConstructor.Parameters, constructor.Parameters, callerInfo: false))
+                ImmutableArray<IParameterSymbol> baseParameters = baseConstructor.Parameters;
+                bool baseCallerInfo = baseParameters.IsEmpty || !baseParameters[baseParameters.Length - 1].IsParams;
+                if (baseCallerInfo == hasCallerInfo && MemberLookup.SameParameters(baseParameters, parameters, callerInfo: false))
                     return true;
             }
         }
         return false;
     }
 
-    private static bool HasRequiredMembers(INamedTypeSymbol type)
+    // Whether the type or a base class declares a required field or property. A type in source is read from its
+    // declarations: the `required` keyword is what makes a member required, and reading it binds nothing (the
+    // members' symbols, with their types and attributes, would be bound again on every compilation change).
+    // A metadata type's members are loaded once and shared by every compilation that references it; the chain
+    // ends at object or ValueType, which have none.
+    private static bool HasRequiredMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
         {
-            if (current.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }))
+            if (current.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType)
+                break;
+            ImmutableArray<SyntaxReference> declarations = current.OriginalDefinition.DeclaringSyntaxReferences;
+            if (declarations.IsEmpty)
+            {
+                foreach (ISymbol member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                        return true;
+                }
+                continue;
+            }
+
+            foreach (SyntaxReference reference in declarations)
+            {
+                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+                    continue;
+                foreach (MemberDeclarationSyntax member in declaration.Members)
+                {
+                    if (member is PropertyDeclarationSyntax or FieldDeclarationSyntax && member.Modifiers.Any(SyntaxKind.RequiredKeyword))
+                        return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static bool IsDisposable(INamedTypeSymbol type)
+    {
+        foreach (INamedTypeSymbol candidate in type.AllInterfaces)
+        {
+            if (KnownTypes.IsSystemType(candidate, "IDisposable"))
                 return true;
         }
         return false;
     }
 
-    private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+    private static bool HasAttribute(ISymbol symbol, string name)
     {
-        ITypeParameterSymbol => true,
-        INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter) || (named.ContainingType is { } outer && ContainsTypeParameter(outer)),
-        IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
-        _ => false,
-    };
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == name)
+                return true;
+        }
+        return false;
+    }
 
     // The overload calls an obsolete constructor; repeating [Obsolete] keeps the call quiet and warns its callers instead.
     private static string? ObsoleteAttribute(IMethodSymbol constructor)
     {
-        AttributeData? obsolete = constructor.GetAttributes().FirstOrDefault(a => KnownTypes.IsSystemType(a.AttributeClass, "ObsoleteAttribute"));
+        AttributeData? obsolete = null;
+        foreach (AttributeData attribute in constructor.GetAttributes())
+        {
+            if (KnownTypes.IsSystemType(attribute.AttributeClass, "ObsoleteAttribute"))
+            {
+                obsolete = attribute;
+                break;
+            }
+        }
         if (obsolete is null)
             return null;
         var arguments = obsolete.ConstructorArguments.Select(a => a.ToCSharpString())

@@ -1,5 +1,5 @@
-using System.Collections.Generic;
-using System.Linq;
+using System;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace Memory.Generators.Parsing;
@@ -8,46 +8,78 @@ namespace Memory.Generators.Parsing;
 /// Questions about members a generated declaration could collide with: ones the type declares itself (then
 /// nothing is generated) and inherited ones it would hide (then the generated member says <c>new</c>).
 /// </summary>
+/// <remarks>
+/// These run for every attributed type on every compilation change, so they walk the symbols in place:
+/// no lists, no LINQ, no closures.
+/// </remarks>
 internal static class MemberLookup
 {
     public static bool Declares(INamedTypeSymbol type, string name) => !type.GetMembers(name).IsEmpty;
 
-    /// <summary>The types whose members <paramref name="type"/>'s members hide: base classes, or base interfaces.</summary>
-    public static IEnumerable<INamedTypeSymbol> Ancestors(INamedTypeSymbol type)
+    /// <summary>
+    /// Whether <paramref name="predicate"/> holds for a type whose members <paramref name="type"/>'s members hide:
+    /// a base class, or for an interface a base interface.
+    /// </summary>
+    public static bool AnyAncestor<TState>(INamedTypeSymbol type, TState state, Func<INamedTypeSymbol, TState, bool> predicate)
     {
         if (type.TypeKind == TypeKind.Interface)
-            return type.AllInterfaces;
-        var chain = new List<INamedTypeSymbol>();
-        for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
-            chain.Add(current);
-        return chain;
+        {
+            foreach (INamedTypeSymbol ancestor in type.AllInterfaces)
+            {
+                if (predicate(ancestor, state))
+                    return true;
+            }
+            return false;
+        }
+        for (INamedTypeSymbol? ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (predicate(ancestor, state))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Whether an ancestor has a visible member of that name (what a property or field would hide).</summary>
     public static bool AncestorHasMember(INamedTypeSymbol type, string name)
-        => Ancestors(type).Any(ancestor => ancestor.GetMembers(name).Any(member => member.DeclaredAccessibility != Accessibility.Private));
+        => AnyAncestor(type, name, static (ancestor, name) =>
+        {
+            foreach (ISymbol member in ancestor.GetMembers(name))
+            {
+                if (member.DeclaredAccessibility != Accessibility.Private)
+                    return true;
+            }
+            return false;
+        });
 
     /// <summary>
     /// Whether an ancestor has a visible method of that name whose parameters are <paramref name="parameters"/>
     /// followed by <c>(string, int)</c> when <paramref name="callerInfo"/> is set.
     /// </summary>
-    public static bool AncestorHasMethod(INamedTypeSymbol type, string name, IReadOnlyList<IParameterSymbol> parameters, bool callerInfo)
-        => Ancestors(type).Any(ancestor => ancestor.GetMembers(name).OfType<IMethodSymbol>().Any(method =>
-            method.DeclaredAccessibility != Accessibility.Private && SameParameters(method.Parameters, parameters, callerInfo)));
+    public static bool AncestorHasMethod(INamedTypeSymbol type, string name, ImmutableArray<IParameterSymbol> parameters, bool callerInfo)
+        => AnyAncestor(type, (name, parameters, callerInfo), static (ancestor, method) =>
+        {
+            foreach (ISymbol member in ancestor.GetMembers(method.name))
+            {
+                if (member is IMethodSymbol candidate && candidate.DeclaredAccessibility != Accessibility.Private
+                    && SameParameters(candidate.Parameters, method.parameters, method.callerInfo))
+                    return true;
+            }
+            return false;
+        });
 
     /// <summary>Whether <paramref name="method"/> takes <paramref name="parameters"/>, plus <c>(string, int)</c> when <paramref name="callerInfo"/> is set.</summary>
-    public static bool SameParameters(IReadOnlyList<IParameterSymbol> method, IReadOnlyList<IParameterSymbol> parameters, bool callerInfo)
+    public static bool SameParameters(ImmutableArray<IParameterSymbol> method, ImmutableArray<IParameterSymbol> parameters, bool callerInfo)
     {
         int extra = callerInfo ? 2 : 0;
-        if (method.Count != parameters.Count + extra)
+        if (method.Length != parameters.Length + extra)
             return false;
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
             if (method[i].RefKind != parameters[i].RefKind || !SymbolEqualityComparer.Default.Equals(method[i].Type, parameters[i].Type))
                 return false;
         }
         return !callerInfo
-            || (method[parameters.Count].Type.SpecialType == SpecialType.System_String
-                && method[parameters.Count + 1].Type.SpecialType == SpecialType.System_Int32);
+            || (method[parameters.Length].Type.SpecialType == SpecialType.System_String
+                && method[parameters.Length + 1].Type.SpecialType == SpecialType.System_Int32);
     }
 }

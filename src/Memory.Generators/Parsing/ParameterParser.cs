@@ -13,10 +13,6 @@ internal static class ParameterParser
     public static ParameterModel Parse(IParameterSymbol parameter)
     {
         ITypeSymbol type = parameter.Type;
-        // A reference type from nullable-oblivious code accepts null there; say so in the enabled generated file.
-        if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.None)
-            type = type.WithNullableAnnotation(NullableAnnotation.Annotated);
-
         string modifiers = Scoped(parameter) + RefKindText(parameter.RefKind) + (parameter.IsParams ? "params " : string.Empty);
         string argument = parameter.RefKind switch
         {
@@ -28,11 +24,47 @@ internal static class ParameterParser
 
         return new ParameterModel(
             TypeDeclarationParser.Escape(parameter.Name),
-            type.ToDisplayString(SymbolFormats.FullyQualified),
+            TypeText(type),
             modifiers,
             argument,
             parameter.HasExplicitDefaultValue ? DefaultValue(parameter.Type, parameter.ExplicitDefaultValue) : null);
     }
+
+    /// <summary>The parameter type as code, <c>global::</c>-qualified, with its nullable annotation.</summary>
+    public static string TypeText(ITypeSymbol type)
+    {
+        // A reference type from nullable-oblivious code accepts null there; say so in the enabled generated file.
+        bool annotated = type.IsReferenceType && type.NullableAnnotation is NullableAnnotation.Annotated or NullableAnnotation.None;
+
+        // The keyword types are most parameters; their text needs no symbol display, the costliest call here.
+        if (Keyword(type.SpecialType) is { } keyword)
+            return annotated ? keyword + "?" : keyword;
+
+        if (annotated && type.NullableAnnotation == NullableAnnotation.None)
+            type = type.WithNullableAnnotation(NullableAnnotation.Annotated);
+        return type.ToDisplayString(SymbolFormats.FullyQualified);
+    }
+
+    // The keyword SymbolDisplay writes for a special type (nint and nuint are left to it: IntPtr reads either way).
+    private static string? Keyword(SpecialType type) => type switch
+    {
+        SpecialType.System_Object => "object",
+        SpecialType.System_String => "string",
+        SpecialType.System_Boolean => "bool",
+        SpecialType.System_Char => "char",
+        SpecialType.System_SByte => "sbyte",
+        SpecialType.System_Byte => "byte",
+        SpecialType.System_Int16 => "short",
+        SpecialType.System_UInt16 => "ushort",
+        SpecialType.System_Int32 => "int",
+        SpecialType.System_UInt32 => "uint",
+        SpecialType.System_Int64 => "long",
+        SpecialType.System_UInt64 => "ulong",
+        SpecialType.System_Single => "float",
+        SpecialType.System_Double => "double",
+        SpecialType.System_Decimal => "decimal",
+        _ => null,
+    };
 
     /// <summary>Whether the type (or an element of it) is a pointer, which needs an <c>unsafe</c> signature.</summary>
     public static bool NeedsUnsafe(ITypeSymbol type) => type switch

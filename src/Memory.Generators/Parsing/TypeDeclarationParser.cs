@@ -1,5 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
+using System.Collections.Immutable;
 using System.Text;
 using System.Threading;
 using Memory.Generators.Model;
@@ -22,31 +21,70 @@ internal static class TypeDeclarationParser
         if (keyword is null || !IsPartialEverywhere(type, cancellationToken))
             return null;
 
-        // Names are assembled from the symbols' parts rather than with ToDisplayString, which is the costliest
-        // call on this path and runs for every attributed type on every compilation change.
-        var parents = new List<ParentTypeModel>();
-        var codeName = new StringBuilder(Level(type, forCode: true));
-        var displayName = new StringBuilder(Level(type, forCode: false));
+        // The type and its containing types, outermost first.
+        int depth = 0;
         for (INamedTypeSymbol? parent = type.ContainingType; parent is not null; parent = parent.ContainingType)
+            depth++;
+        var levels = new INamedTypeSymbol[depth + 1];
+        levels[depth] = type;
+        for (int i = depth - 1; i >= 0; i--)
+            levels[i] = levels[i + 1].ContainingType!;
+
+        var parents = new ParentTypeModel[depth];
+        for (int i = 0; i < depth; i++)
         {
-            string? parentKeyword = Keyword(parent);
-            if (parentKeyword is null || !IsPartialEverywhere(parent, cancellationToken))
+            string? parentKeyword = Keyword(levels[i]);
+            if (parentKeyword is null || !IsPartialEverywhere(levels[i], cancellationToken))
                 return null;
-            parents.Insert(0, new ParentTypeModel(parentKeyword, Declaration(parent)));
-            codeName.Insert(0, Level(parent, forCode: true) + ".");
-            displayName.Insert(0, Level(parent, forCode: false) + ".");
+            parents[i] = new ParentTypeModel(parentKeyword, Declaration(levels[i]));
         }
 
-        string ns = Namespace(type.ContainingNamespace, forCode: true);
-        string displayNamespace = Namespace(type.ContainingNamespace, forCode: false);
+        // Names are assembled from the symbols' parts rather than with ToDisplayString, which is the costliest
+        // call on this path and runs for every attributed type on every compilation change. One builder serves
+        // every name.
+        var text = new StringBuilder(128);
+        AppendNamespace(text, type.ContainingNamespace, forCode: true);
+        string ns = text.ToString();
+        AppendNamespace(text.Clear(), type.ContainingNamespace, forCode: false);
+        string displayNamespace = text.ToString();
+
+        text.Clear().Append("global::");
+        AppendQualifiedName(text, ns, levels, forCode: true);
+        string fullyQualifiedName = text.ToString();
+
+        AppendQualifiedName(text.Clear(), displayNamespace, levels, forCode: false);
+        string displayName = text.ToString();
+
+        // Metadata names (Buffer`1) keep generic arities apart, so Buffer and Buffer<T> get different files.
+        text.Clear().Append(displayNamespace);
+        for (int i = 0; i < levels.Length; i++)
+        {
+            if (i > 0 || displayNamespace.Length > 0)
+                text.Append('.');
+            text.Append(levels[i].MetadataName);
+        }
+        string hintName = text.ToString();
+
         return new TypeDeclarationModel(
             ns,
-            parents.ToEquatableArray(),
+            new EquatableArray<ParentTypeModel>(parents),
             keyword,
             Declaration(type),
-            "global::" + (ns.Length > 0 ? ns + "." : string.Empty) + codeName,
-            (displayNamespace.Length > 0 ? displayNamespace + "." : string.Empty) + displayName,
-            HintName(type, displayNamespace));
+            fullyQualifiedName,
+            displayName,
+            hintName);
+    }
+
+    // Game.Outer<T>.Inner: the namespace, then each level with its type parameters.
+    private static void AppendQualifiedName(StringBuilder text, string ns, INamedTypeSymbol[] levels, bool forCode)
+    {
+        text.Append(ns);
+        for (int i = 0; i < levels.Length; i++)
+        {
+            if (i > 0 || ns.Length > 0)
+                text.Append('.');
+            AppendLevel(text, levels[i], forCode);
+        }
     }
 
     /// <summary>An identifier as code writes it: <c>@</c> before a reserved keyword.</summary>
@@ -54,33 +92,54 @@ internal static class TypeDeclarationParser
         => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     // Buffer<T> (display) or Buffer<T> with keywords escaped (code).
-    private static string Level(INamedTypeSymbol type, bool forCode)
+    private static void AppendLevel(StringBuilder text, INamedTypeSymbol type, bool forCode)
     {
-        string name = forCode ? Escape(type.Name) : type.Name;
-        if (type.TypeParameters.IsEmpty)
-            return name;
-        return name + "<" + string.Join(", ", type.TypeParameters.Select(p => forCode ? Escape(p.Name) : p.Name)) + ">";
+        text.Append(forCode ? Escape(type.Name) : type.Name);
+        ImmutableArray<ITypeParameterSymbol> typeParameters = type.TypeParameters;
+        if (typeParameters.IsEmpty)
+            return;
+        text.Append('<');
+        for (int i = 0; i < typeParameters.Length; i++)
+        {
+            if (i > 0)
+                text.Append(", ");
+            text.Append(forCode ? Escape(typeParameters[i].Name) : typeParameters[i].Name);
+        }
+        text.Append('>');
     }
 
     // The name a partial declaration repeats: type parameters with their variance.
     private static string Declaration(INamedTypeSymbol type)
     {
-        if (type.TypeParameters.IsEmpty)
+        ImmutableArray<ITypeParameterSymbol> typeParameters = type.TypeParameters;
+        if (typeParameters.IsEmpty)
             return Escape(type.Name);
-        return Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Variance switch
+        var text = new StringBuilder(Escape(type.Name)).Append('<');
+        for (int i = 0; i < typeParameters.Length; i++)
         {
-            VarianceKind.In => "in ",
-            VarianceKind.Out => "out ",
-            _ => string.Empty,
-        } + Escape(p.Name))) + ">";
+            if (i > 0)
+                text.Append(", ");
+            text.Append(typeParameters[i].Variance switch
+            {
+                VarianceKind.In => "in ",
+                VarianceKind.Out => "out ",
+                _ => string.Empty,
+            }).Append(Escape(typeParameters[i].Name));
+        }
+        return text.Append('>').ToString();
     }
 
-    private static string Namespace(INamespaceSymbol? ns, bool forCode)
+    // Game.Generated, with keywords escaped in the code form; nothing for the global namespace.
+    private static void AppendNamespace(StringBuilder text, INamespaceSymbol? ns, bool forCode)
     {
-        var parts = new List<string>();
-        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-            parts.Insert(0, forCode ? Escape(ns.Name) : ns.Name);
-        return string.Join(".", parts);
+        if (ns is not { IsGlobalNamespace: false })
+            return;
+        if (ns.ContainingNamespace is { IsGlobalNamespace: false } outer)
+        {
+            AppendNamespace(text, outer, forCode);
+            text.Append('.');
+        }
+        text.Append(forCode ? Escape(ns.Name) : ns.Name);
     }
 
     /// <summary>
@@ -89,9 +148,10 @@ internal static class TypeDeclarationParser
     /// </summary>
     public static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (type.IsFileLocal || type.DeclaringSyntaxReferences.IsEmpty)
+        ImmutableArray<SyntaxReference> declarations = type.DeclaringSyntaxReferences;
+        if (type.IsFileLocal || declarations.IsEmpty)
             return false;
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        foreach (SyntaxReference reference in declarations)
         {
             if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
                 || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -107,17 +167,4 @@ internal static class TypeDeclarationParser
         TypeKind.Interface => "interface",
         _ => null,
     };
-
-    // Metadata names (Buffer`1) keep generic arities apart, so Buffer and Buffer<T> get different files.
-    private static string HintName(INamedTypeSymbol type, string ns)
-    {
-        var text = new StringBuilder();
-        if (ns.Length > 0)
-            text.Append(ns).Append('.');
-        var names = new List<string>();
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            names.Insert(0, current.MetadataName);
-        text.Append(string.Join(".", names));
-        return text.ToString();
-    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Memory.Generators.Model;
@@ -27,14 +28,15 @@ internal static class TypeIdParser
             ? ParseAllocatorGlue(type)
             : null;
 
+        bool ancestorHasTypeId = AncestorHasTypeId(type);
         return new TypeIdModel(
             declaration,
             id,
             ImplementsInterface: staticAbstractMembers && type.TypeKind != TypeKind.Interface && !type.IsRefLikeType,
             EmitTypeId: !MemberLookup.Declares(type, "TypeId"),
             EmitTypeName: !MemberLookup.Declares(type, "TypeName"),
-            HidesTypeId: MemberLookup.AncestorHasMember(type, "TypeId") || AncestorHasTypeId(type),
-            HidesTypeName: MemberLookup.AncestorHasMember(type, "TypeName") || AncestorHasTypeId(type),
+            HidesTypeId: ancestorHasTypeId || MemberLookup.AncestorHasMember(type, "TypeId"),
+            HidesTypeName: ancestorHasTypeId || MemberLookup.AncestorHasMember(type, "TypeName"),
             allocator);
     }
 
@@ -91,7 +93,7 @@ internal static class TypeIdParser
         return new AllocatorGlueModel(
             EmitCreateAllocator: !declaresFactory,
             EmitInstance: !MemberLookup.Declares(type, "Instance"),
-            HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", Array.Empty<IParameterSymbol>(), callerInfo: false),
+            HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", ImmutableArray<IParameterSymbol>.Empty, callerInfo: false),
             HidesInstance: baseHasGlue || MemberLookup.AncestorHasMember(type, "Instance"),
             constructor);
     }
@@ -126,7 +128,7 @@ internal static class TypeIdParser
     // Generated members of source types are invisible to the parser, so a source base with [TypeId] counts
     // as having them.
     private static bool AncestorHasTypeId(INamedTypeSymbol type)
-        => MemberLookup.Ancestors(type).Any(ancestor => !ancestor.DeclaringSyntaxReferences.IsEmpty
+        => MemberLookup.AnyAncestor(type, 0, static (ancestor, _) => !ancestor.DeclaringSyntaxReferences.IsEmpty
             && KnownTypes.FindAttribute(ancestor.OriginalDefinition, "TypeIdAttribute") is not null);
 
     private static bool AncestorIsGluedAllocator(INamedTypeSymbol type)

@@ -37,7 +37,9 @@ public static class SmokeRun
 
                 object instance = BenchmarkCatalog.CreateInstance(benchmark);
                 benchmark.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
+                benchmark.Descriptor.IterationSetupMethod?.Invoke(instance, null);
                 benchmark.Descriptor.WorkloadMethod.Invoke(instance, null);
+                benchmark.Descriptor.IterationCleanupMethod?.Invoke(instance, null);
                 benchmark.Descriptor.GlobalCleanupMethod?.Invoke(instance, null);
                 Console.WriteLine($"  ok    {watch.ElapsedMilliseconds,6} ms  {name}");
             }
