@@ -40,7 +40,7 @@ namespace Memory.Tracking.Counters;
 /// </remarks>
 internal sealed class AllocationCounters
 {
-    /// <summary>The owner before any thread has counted: matches no <see cref="CountingThread.Token"/>, not even 0.</summary>
+    /// <summary>The owner before any thread has counted: matches no <see cref="CountingThread.Assign"/> number.</summary>
     private const int NoOwner = -1;
 
     /// <summary>
