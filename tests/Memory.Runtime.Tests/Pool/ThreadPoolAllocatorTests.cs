@@ -247,6 +247,8 @@ public unsafe class ThreadPoolAllocatorTests
         foreach (nint block in second)
             allocator.DeAllocate(block);
         Assert.Equal(0, allocator.Records.LiveAllocations);
+        allocator.Records.ResetPeak();
+        Assert.Equal(0, allocator.Records.PeakBytes);
         allocator.GarbageCollect();
     }
 

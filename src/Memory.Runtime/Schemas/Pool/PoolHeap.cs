@@ -55,8 +55,9 @@ internal unsafe struct PoolHeap
     public long Frees;
 
     /// <summary>
-    /// The most <see cref="AllocatedBytes"/> minus <see cref="FreedBytes"/> has been: the peak of the live bytes when
-    /// no other thread frees into the pool (<see cref="PoolSchema"/>), an upper bound of it otherwise.
+    /// The most <see cref="AllocatedBytes"/> minus <see cref="FreedBytes"/> has been, kept by <see cref="PoolSchema"/>
+    /// (see <see cref="RaisePeak"/>), where no other thread frees into the pool, so it is the exact peak of the live
+    /// bytes. Per-thread pools leave it alone: their schema's peak is their set's.
     /// </summary>
     public long PeakBytes;
 
@@ -156,7 +157,13 @@ internal unsafe struct PoolHeap
         long allocated = heap->AllocatedBytes + blockSize;
         heap->AllocatedBytes = allocated;
         heap->Allocations++;
-        long live = allocated - heap->FreedBytes;
+    }
+
+    /// <summary>Raises <see cref="PeakBytes"/> to the live bytes after an allocation. Owner only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RaisePeak(PoolHeap* heap)
+    {
+        long live = heap->AllocatedBytes - heap->FreedBytes;
         if (live > heap->PeakBytes)
             heap->PeakBytes = live;
     }

@@ -83,7 +83,12 @@ public unsafe struct PoolSchema : IAllocationSchema
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly nint Allocate(nint size, nint alignment) => PoolHeap.Allocate(_heap, size, alignment);
+    public readonly nint Allocate(nint size, nint alignment)
+    {
+        nint block = PoolHeap.Allocate(_heap, size, alignment);
+        PoolHeap.RaisePeak(_heap);
+        return block;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Only sizes and alignments that fit a size class (or a page of its own) can ever be served.</remarks>
@@ -109,6 +114,7 @@ public unsafe struct PoolSchema : IAllocationSchema
         nint moved = PoolHeap.AllocatePlaced(heap, classIndex, blockSize);
         if (moved == 0)
             return 0;
+        PoolHeap.RaisePeak(heap); // both blocks are live until the old one goes
         Buffer.MemoryCopy((void*)pointer, (void*)moved, blockSize, Math.Min(page->BlockSize, blockSize));
         PoolHeap.DeAllocate(heap, page, pointer);
         return moved;

@@ -131,12 +131,7 @@ internal sealed unsafe class ThreadPoolSet
     public void ResetPeak()
     {
         lock (_gate)
-        {
-            long bytes = 0;
-            foreach (var heap in _heaps)
-                bytes += PoolHeap.LiveBytes(heap.Heap);
-            Volatile.Write(ref _peak, bytes);
-        }
+            Volatile.Write(ref _peak, LiveBytes);
     }
 
     /// <summary>Pools known to be orphaned and not adopted yet (exits are noticed by the finalizer, by attaching and by collecting).</summary>
