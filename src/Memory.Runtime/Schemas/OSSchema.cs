@@ -9,16 +9,23 @@ namespace Memory.Schemas;
 /// schema draws its pages from here.
 /// </summary>
 /// <remarks>
-/// Each block carries a small header just below the pointer it returns, holding the requested size and
-/// the distance back to the C heap's own block. That keeps <see cref="AllocationSize"/> exact and
-/// portable (no <c>malloc_usable_size</c>/<c>_msize</c> differences between platforms), lets every block
-/// be released with one <c>free</c> whatever its alignment (Windows cannot mix <c>_aligned_malloc</c> and
-/// <c>free</c>), and lets <see cref="ReAllocate"/> use <c>realloc</c> for the common, naturally aligned case.
-/// The schema keeps no counts of its own: the C heap is untracked, as in O3DE; the allocator's
-/// tracking counts what goes through it.
+/// <para>
+/// Each block carries a header of two pointer-sized words just below the pointer it returns (two, so that the
+/// block keeps the C heap's 16-byte alignment). The word next to the block holds the requested size, which keeps
+/// <see cref="AllocationSize"/> exact and portable (no <c>malloc_usable_size</c>/<c>_msize</c> differences between
+/// platforms). For a block at the C heap's own alignment that is all: the C heap's block starts a header's length
+/// below. A block aligned beyond that holds the size complemented (a negative word) and, in the word below, the
+/// distance back to the C heap's block. So every block is released with one <c>free</c> whatever its alignment
+/// (Windows cannot mix <c>_aligned_malloc</c> and <c>free</c>), <see cref="ReAllocate"/> can use <c>realloc</c> for
+/// the common, naturally aligned case, and the hot paths write one word and read one word.
+/// </para>
+/// <para>
+/// The schema keeps no counts of its own: the C heap is untracked, as in O3DE; the allocator's tracking counts what
+/// goes through it.
+/// </para>
 /// <para>
 /// On Linux, <c>malloc</c> and <c>free</c> of blocks up to <see cref="CHeap.DirectCallLimit"/> are called
-/// directly (see <see cref="CHeap"/>), which is what keeps this layer within a few percent of a bare
+/// directly (see <see cref="CHeap"/>), which is what keeps this layer level with a bare
 /// <c>NativeMemory.Alloc/Free</c>; larger blocks, <c>realloc</c> and other platforms go through
 /// <see cref="NativeMemory"/>. Both reach the same C heap, so a block may be freed by either.
 /// </para>
@@ -28,7 +35,7 @@ public struct OSSchema : IAllocationSchema
     /// <summary>The alignment the C heap guarantees: 16 bytes on 64-bit platforms, 8 on 32-bit.</summary>
     public static readonly nint MallocAlignment = 2 * IntPtr.Size;
 
-    // Two pointer-sized words below the user block: [offset to the C heap block][requested size].
+    // Two pointer-sized words below the user block: [offset to the C heap block, over-aligned blocks only][size word].
     private static nint HeaderSize => 2 * IntPtr.Size;
 
     /// <inheritdoc/>
@@ -52,29 +59,28 @@ public struct OSSchema : IAllocationSchema
     /// <inheritdoc/>
     public readonly unsafe nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
-        nint offset = *(nint*)(pointer - 2 * IntPtr.Size);
-        if (offset == HeaderSize && newAlignment <= MallocAlignment && newSize <= nint.MaxValue - HeaderSize)
+        nint sizeWord = SizeWord(pointer);
+        if (sizeWord >= 0 && newAlignment <= MallocAlignment && newSize <= nint.MaxValue - HeaderSize)
         {
             // Naturally aligned before and after: the C heap can grow or shrink it in place.
             void* grown = TryRealloc((void*)(pointer - HeaderSize), (nuint)(newSize + HeaderSize));
             if (grown == null)
                 return 0;
             nint user = (nint)grown + HeaderSize;
-            *(nint*)(user - IntPtr.Size) = newSize;
+            SizeWord(user) = newSize;
             return user;
         }
 
         nint moved = AllocateBlock(newSize, newAlignment);
         if (moved == 0)
             return 0;
-        nint oldSize = *(nint*)(pointer - IntPtr.Size);
-        Buffer.MemoryCopy((void*)pointer, (void*)moved, newSize, Math.Min(oldSize, newSize));
+        Buffer.MemoryCopy((void*)pointer, (void*)moved, newSize, Math.Min(SizeOf(sizeWord), newSize));
         FreeBlock(pointer);
         return moved;
     }
 
     /// <inheritdoc/>
-    public readonly unsafe nint AllocationSize(nint pointer) => *(nint*)(pointer - IntPtr.Size);
+    public readonly nint AllocationSize(nint pointer) => SizeOf(SizeWord(pointer));
 
     /// <inheritdoc/>
     public readonly void GarbageCollect()
@@ -83,8 +89,28 @@ public struct OSSchema : IAllocationSchema
     }
 
     /// <summary>Allocates straight from the C heap; used by schemas for their pages.</summary>
+    /// <remarks>
+    /// The common request (a small block at the C heap's alignment, on Linux) is a direct <c>malloc</c> and one store;
+    /// everything else is out of line.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe nint AllocateBlock(nint size, nint alignment)
+    {
+        // The unsigned test also sends negative sizes to the checks of the general path.
+        if (CHeap.Malloc != null && (nuint)size <= (nuint)CHeap.DirectCallLimit && alignment <= MallocAlignment)
+        {
+            void* raw = CHeap.Malloc((nuint)(size + HeaderSize));
+            if (raw == null)
+                return 0;
+            nint user = (nint)raw + HeaderSize;
+            SizeWord(user) = size;
+            return user;
+        }
+        return AllocateBlockAnyRoute(size, alignment);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe nint AllocateBlockAnyRoute(nint size, nint alignment)
     {
         // Over-allocate by the header, plus the slack needed to reach an alignment the C heap does not give.
         nint slack = alignment > MallocAlignment ? alignment - MallocAlignment : 0;
@@ -96,9 +122,15 @@ public struct OSSchema : IAllocationSchema
         if (raw == null)
             return 0;
 
-        nint user = slack == 0 ? (nint)raw + HeaderSize : AlignmentMath.AlignUp((nint)raw + HeaderSize, alignment);
-        *(nint*)(user - 2 * IntPtr.Size) = user - (nint)raw;
-        *(nint*)(user - IntPtr.Size) = size;
+        if (slack == 0)
+        {
+            nint natural = (nint)raw + HeaderSize;
+            SizeWord(natural) = size;
+            return natural;
+        }
+        nint user = AlignmentMath.AlignUp((nint)raw + HeaderSize, alignment);
+        *(nint*)(user - HeaderSize) = user - (nint)raw;
+        SizeWord(user) = ~size;
         return user;
     }
 
@@ -131,14 +163,31 @@ public struct OSSchema : IAllocationSchema
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void FreeBlock(nint pointer)
     {
-        nint offset = *(nint*)(pointer - 2 * IntPtr.Size);
+        // One unsigned test: a naturally aligned block (non-negative word) small enough for the direct call.
+        if (CHeap.Free != null && (nuint)SizeWord(pointer) <= (nuint)CHeap.DirectCallLimit)
+            CHeap.Free((void*)(pointer - HeaderSize));
+        else
+            FreeBlockAnyRoute(pointer);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void FreeBlockAnyRoute(nint pointer)
+    {
+        nint sizeWord = SizeWord(pointer);
+        nint offset = sizeWord >= 0 ? HeaderSize : *(nint*)(pointer - HeaderSize);
         void* raw = (void*)(pointer - offset);
-        // The size in the header picks the same route as the allocation did (either would be correct).
-        if (CHeap.Free != null && *(nint*)(pointer - IntPtr.Size) <= CHeap.DirectCallLimit)
+        // The size picks the same route as the allocation did (either would be correct).
+        if (CHeap.Free != null && SizeOf(sizeWord) <= CHeap.DirectCallLimit)
             CHeap.Free(raw);
         else
             NativeMemory.Free(raw);
     }
+
+    /// <summary>The word just below a block: its size, complemented when the block is over-aligned.</summary>
+    private static unsafe ref nint SizeWord(nint pointer) => ref *(nint*)(pointer - IntPtr.Size);
+
+    /// <summary>The requested size a size word stands for, without a branch.</summary>
+    private static nint SizeOf(nint sizeWord) => sizeWord ^ (sizeWord >> (8 * IntPtr.Size - 1));
 
     /// <summary>
     /// The C library's <c>malloc</c> and <c>free</c> as unmanaged function pointers, called without a GC transition.

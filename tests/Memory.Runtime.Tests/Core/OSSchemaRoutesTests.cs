@@ -47,4 +47,39 @@ public sealed class OSSchemaRoutesTests
             allocator.DeAllocate(block);
         }
     }
+
+    /// <summary>
+    /// A naturally aligned block keeps only its size below it, an over-aligned one its size complemented and the
+    /// distance to the C heap's block: reallocation between the two kinds must read each correctly.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 64)]         // natural to over-aligned: moved
+    [InlineData(64, 0)]         // over-aligned to natural: moved
+    [InlineData(256, 256)]      // over-aligned both sides
+    [InlineData(0, 0)]          // natural both sides: realloc in place
+    public void ReallocationBetweenNaturalAndOverAlignedBlocksKeepsSizeAlignmentAndContents(int alignment, int newAlignment)
+    {
+        using var allocator = new OSAllocator();
+        allocator.Records.Mode = TrackingMode.Counters;
+        foreach ((int size, int newSize) in new[] { (40, 3000), (3000, 40), (100, 40 * 1024), (40 * 1024, 100) })
+        {
+            nint block = allocator.Allocate(size, alignment);
+            Assert.Equal(size, allocator.AllocationSize(block));
+            var bytes = new byte[Math.Min(size, newSize)];
+            Random.Shared.NextBytes(bytes);
+            System.Runtime.InteropServices.Marshal.Copy(bytes, 0, block, bytes.Length);
+
+            nint moved = allocator.ReAllocate(block, newSize, newAlignment);
+            Assert.NotEqual(0, moved);
+            Assert.Equal(0, moved % Math.Max(newAlignment, 16));
+            Assert.Equal(newSize, allocator.AllocationSize(moved));
+            var copy = new byte[bytes.Length];
+            System.Runtime.InteropServices.Marshal.Copy(moved, copy, 0, copy.Length);
+            Assert.Equal(bytes, copy);
+            Assert.Equal(newSize, allocator.Records.AllocatedBytes);
+
+            allocator.DeAllocate(moved);
+            Assert.Equal(0, allocator.Records.AllocatedBytes);
+        }
+    }
 }
