@@ -87,7 +87,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             nint pointer = AllocateFromSchema(size, alignment, name, file, line);
             if (pointer == 0)
                 return AllocateAfterOutOfMemory(size, alignment, name, file, line);
-            Count(_schema.AllocationSize(pointer));
+            Count(UsableSize(pointer, size));
             return pointer;
         }
 
@@ -142,7 +142,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         if (moved != 0 && path == CountingPath)
         {
             Uncount(oldSize);
-            Count(_schema.AllocationSize(moved));
+            Count(UsableSize(moved, newSize));
         }
         return moved;
     }
@@ -185,6 +185,11 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             _counters.RemoveLocal(size);
     }
 
+    /// <summary>The usable size of a block just allocated with <paramref name="requested"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nint UsableSize(nint pointer, nint requested)
+        => TSchema.SizesAreExact ? requested : _schema.AllocationSize(pointer);
+
     // A forwarding schema (a child allocator) gets the caller's site so that its parent records it; for every
     // other schema TSchema.ForwardsCallSite is a constant at JIT time and this is the plain call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -206,7 +211,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             return AllocateTracked(size, alignment, name, file, line, mayRetry: false);
         nint pointer = AllocateFromSchema(size, alignment, name, file, line);
         if (pointer != 0 && path == CountingPath)
-            Count(_schema.AllocationSize(pointer));
+            Count(UsableSize(pointer, size));
         return pointer;
     }
 
@@ -268,7 +273,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
                     user = AllocateFromSchema(size, alignment, name, file, line);
                 if (user == 0)
                     return 0;
-                usable = _schema.AllocationSize(user);
+                usable = UsableSize(user, size);
                 layout = BlockLayout.Plain;
                 break;
         }
@@ -389,7 +394,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             records.Table.TryRemove(pointer, out entry);
         if (found ? entry.Counted : mode >= TrackingMode.Counters)
             Uncount(oldSize);
-        nint usable = _schema.AllocationSize(moved);
+        nint usable = UsableSize(moved, newSize);
         bool counted = mode >= TrackingMode.Counters;
         if (counted)
             Count(usable);

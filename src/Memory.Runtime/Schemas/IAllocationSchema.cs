@@ -40,6 +40,12 @@ public interface IAllocationSchema
     /// </remarks>
     static virtual bool KeepsCounts => false;
 
+    /// <summary>
+    /// Whether <see cref="AllocationSize"/> of a block is always the size it was requested with (no rounding up to a
+    /// size class): the allocator's counting path then counts a fresh block by its request, without reading it back.
+    /// </summary>
+    static virtual bool SizesAreExact => false;
+
     /// <summary>The schema's own counts; read only when <see cref="KeepsCounts"/> is true.</summary>
     SchemaCounts Counts => default;
 

@@ -42,6 +42,9 @@ public struct OSSchema : IAllocationSchema
     public static bool IsThreadSafe => true;
 
     /// <inheritdoc/>
+    public static bool SizesAreExact => true;
+
+    /// <inheritdoc/>
     public readonly long NumAllocatedBytes => 0;
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using Memory.Schemas;
 using Memory.Tracking;
 
 namespace Memory.Runtime.Tests.Core;
@@ -80,6 +81,27 @@ public sealed class OSSchemaRoutesTests
 
             allocator.DeAllocate(moved);
             Assert.Equal(0, allocator.Records.AllocatedBytes);
+        }
+    }
+
+    /// <summary>
+    /// The schema says its sizes are exact, so the counting path counts requests without reading blocks back: every
+    /// block must then report exactly its request, whatever its size, alignment and route.
+    /// </summary>
+    [Fact]
+    public void EveryBlockReportsExactlyItsRequest()
+    {
+        Assert.True(OSSchema.SizesAreExact);
+        var schema = default(OSSchema);
+        foreach (nint alignment in new nint[] { 0, 8, 16, 32, 4096 })
+        {
+            foreach (nint size in new nint[] { 0, 1, 15, 17, 1000, 32 * 1024, 32 * 1024 + 1, 1 << 20 })
+            {
+                nint block = schema.Allocate(size, alignment);
+                Assert.NotEqual(0, block);
+                Assert.Equal(size, schema.AllocationSize(block));
+                schema.DeAllocate(block, size, alignment);
+            }
         }
     }
 }
