@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -12,6 +13,12 @@ namespace Memory.Benchmarks.Layering;
 /// Each invocation makes 1024 allocations, <see cref="Live"/> at a time: 1 is an allocate/free pair (the
 /// C heap's fastest path, where the layering shows most), 64 allocates 64 blocks then frees them. Times are
 /// per allocation and free.
+/// <para>
+/// <see cref="CHeapWithHeaderRoom"/> calls <c>malloc</c>/<c>free</c> directly (no GC transition, as
+/// <see cref="Memory.Schemas.OSSchema"/> does) for blocks 16 bytes bigger, the room of the schema's header, and
+/// does nothing else: it separates what the C heap does with the bigger blocks (a different size class, a
+/// different layout of 64 blocks) from what the layer's own code costs.
+/// </para>
 /// </remarks>
 public class OSAllocatorLayering
 {
@@ -29,6 +36,9 @@ public class OSAllocatorLayering
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations), Peer(typeof(NativeMemoryPeer))]
     public void NativeMemory() => Cycle<NativeMemoryPeer>();
+
+    [Benchmark(OperationsPerInvoke = Operations), Peer(typeof(HeaderRoomPeer))]
+    public void CHeapWithHeaderRoom() => Cycle<HeaderRoomPeer>();
 
     [Benchmark(OperationsPerInvoke = Operations), Peer(typeof(OSAllocatorPeer))]
     public void OSAllocatorNone() => Cycle<OSAllocatorPeer>();
@@ -49,5 +59,25 @@ public class OSAllocatorLayering
             for (int i = 0; i < live; i++)
                 TAllocator.Free(blocks[i], size);
         }
+    }
+
+    /// <summary>glibc's <c>malloc</c>/<c>free</c>, called directly, for blocks with room for the schema's header.</summary>
+    public readonly struct HeaderRoomPeer : IBenchAllocator<nint>
+    {
+        private const int HeaderRoom = 16;
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = NativeHeapPeer<Glibc>.Traits with { Name = "glibc, 16 B more" };
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeHeapPeer<Glibc>.Allocate(size + HeaderRoom);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => NativeHeapPeer<Glibc>.Free(block, size + HeaderRoom);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
     }
 }
