@@ -35,8 +35,10 @@ public struct OSSchema : IAllocationSchema
     /// <summary>The alignment the C heap guarantees: 16 bytes on 64-bit platforms, 8 on 32-bit.</summary>
     public static readonly nint MallocAlignment = 2 * IntPtr.Size;
 
-    // Two pointer-sized words below the user block: [offset to the C heap block, over-aligned blocks only][size word].
-    private static nint HeaderSize => 2 * IntPtr.Size;
+    /// <summary>
+    /// Two pointer-sized words below the user block: [offset to the C heap block, over-aligned blocks only][size word].
+    /// </summary>
+    internal static nint HeaderSize => 2 * IntPtr.Size;
 
     /// <inheritdoc/>
     public static bool IsThreadSafe => true;
@@ -67,11 +69,7 @@ public struct OSSchema : IAllocationSchema
         {
             // Naturally aligned before and after: the C heap can grow or shrink it in place.
             void* grown = TryRealloc((void*)(pointer - HeaderSize), (nuint)(newSize + HeaderSize));
-            if (grown == null)
-                return 0;
-            nint user = (nint)grown + HeaderSize;
-            SizeWord(user) = newSize;
-            return user;
+            return grown == null ? 0 : NaturalBlock(grown, newSize);
         }
 
         nint moved = AllocateBlock(newSize, newAlignment);
@@ -103,11 +101,7 @@ public struct OSSchema : IAllocationSchema
         if (CHeap.Malloc != null && (nuint)size <= (nuint)CHeap.DirectCallLimit && alignment <= MallocAlignment)
         {
             void* raw = CHeap.Malloc((nuint)(size + HeaderSize));
-            if (raw == null)
-                return 0;
-            nint user = (nint)raw + HeaderSize;
-            SizeWord(user) = size;
-            return user;
+            return raw == null ? 0 : NaturalBlock(raw, size);
         }
         return AllocateBlockAnyRoute(size, alignment);
     }
@@ -126,11 +120,7 @@ public struct OSSchema : IAllocationSchema
             return 0;
 
         if (slack == 0)
-        {
-            nint natural = (nint)raw + HeaderSize;
-            SizeWord(natural) = size;
-            return natural;
-        }
+            return NaturalBlock(raw, size);
         nint user = AlignmentMath.AlignUp((nint)raw + HeaderSize, alignment);
         *(nint*)(user - HeaderSize) = user - (nint)raw;
         SizeWord(user) = ~size;
@@ -186,6 +176,15 @@ public struct OSSchema : IAllocationSchema
             NativeMemory.Free(raw);
     }
 
+    /// <summary>The user block of a C heap block at the C heap's own alignment: the header, then the block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nint NaturalBlock(void* raw, nint size)
+    {
+        nint user = (nint)raw + HeaderSize;
+        SizeWord(user) = size;
+        return user;
+    }
+
     /// <summary>The word just below a block: its size, complemented when the block is over-aligned.</summary>
     private static unsafe ref nint SizeWord(nint pointer) => ref *(nint*)(pointer - IntPtr.Size);
 
@@ -212,7 +211,7 @@ public struct OSSchema : IAllocationSchema
     /// null tests cost nothing.
     /// </para>
     /// </remarks>
-    private static unsafe class CHeap
+    internal static unsafe class CHeap
     {
         /// <summary>The largest block (requested bytes) allocated and freed through the direct calls.</summary>
         public const nint DirectCallLimit = 32 * 1024;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
+using Memory.Schemas;
 
 namespace Memory.Benchmarks.Layering;
 
@@ -15,7 +16,7 @@ namespace Memory.Benchmarks.Layering;
 /// per allocation and free.
 /// <para>
 /// <see cref="CHeapWithHeaderRoom"/> calls <c>malloc</c>/<c>free</c> directly (no GC transition, as
-/// <see cref="Memory.Schemas.OSSchema"/> does) for blocks 16 bytes bigger, the room of the schema's header, and
+/// <see cref="OSSchema"/> does) for blocks 16 bytes bigger, the room of the schema's header, and
 /// does nothing else: it separates what the C heap does with the bigger blocks (a different size class, a
 /// different layout of 64 blocks) from what the layer's own code costs.
 /// </para>
@@ -64,18 +65,16 @@ public class OSAllocatorLayering
     /// <summary>glibc's <c>malloc</c>/<c>free</c>, called directly, for blocks with room for the schema's header.</summary>
     public readonly struct HeaderRoomPeer : IBenchAllocator<nint>
     {
-        private const int HeaderRoom = 16;
-
         /// <inheritdoc/>
-        public static PeerTraits Traits { get; } = NativeHeapPeer<Glibc>.Traits with { Name = "glibc, 16 B more" };
-
-        /// <inheritdoc/>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static nint Allocate(int size) => NativeHeapPeer<Glibc>.Allocate(size + HeaderRoom);
+        public static PeerTraits Traits { get; } = NativeHeapPeer<Glibc>.Traits with { Name = $"glibc, {OSSchema.HeaderSize} B more" };
 
         /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Free(nint block, int size) => NativeHeapPeer<Glibc>.Free(block, size + HeaderRoom);
+        public static nint Allocate(int size) => NativeHeapPeer<Glibc>.Allocate(size + (int)OSSchema.HeaderSize);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => NativeHeapPeer<Glibc>.Free(block, size + (int)OSSchema.HeaderSize);
 
         /// <inheritdoc/>
         public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
