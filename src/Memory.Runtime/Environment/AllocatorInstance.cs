@@ -2,7 +2,7 @@ namespace Memory;
 
 /// <summary>
 /// The one process-wide instance of an allocator type, O3DE's <c>AZ::AllocatorInstance</c>. Created on
-/// first use and stored in <see cref="Environment"/> under the allocator's type name, so every module
+/// first use and stored in <see cref="SharedEnvironment"/> under the allocator's type name, so every module
 /// that asks gets the same allocator.
 /// </summary>
 /// <remarks>
@@ -38,7 +38,7 @@ public static class AllocatorInstance<T>
         {
             if (s_instance is { IsDisposed: false })
                 return true;
-            return Environment.TryFindVariable<T>(T.TypeName, out var variable) && !variable.Value.IsDisposed;
+            return SharedEnvironment.TryFindVariable<T>(T.TypeName, out var variable) && !variable.Value.IsDisposed;
         }
     }
 
@@ -51,9 +51,9 @@ public static class AllocatorInstance<T>
     /// </summary>
     public static void Destroy()
     {
-        if (Environment.TryFindVariable<T>(T.TypeName, out var variable))
+        if (SharedEnvironment.TryFindVariable<T>(T.TypeName, out var variable))
         {
-            Environment.RemoveVariable(T.TypeName);
+            SharedEnvironment.RemoveVariable(T.TypeName);
             variable.Value.Dispose();
         }
         s_instance = null;
@@ -81,11 +81,11 @@ public static class AllocatorInstance<T>
         t_creating = true;
         try
         {
-            var variable = Environment.FindOrCreateVariable(T.TypeName, Create);
+            var variable = SharedEnvironment.FindOrCreateVariable(T.TypeName, Create);
             if (variable.Value.IsDisposed)
             {
-                Environment.RemoveVariable(T.TypeName);
-                variable = Environment.FindOrCreateVariable(T.TypeName, Create);
+                SharedEnvironment.RemoveVariable(T.TypeName);
+                variable = SharedEnvironment.FindOrCreateVariable(T.TypeName, Create);
             }
             s_instance = variable.Value;
             return variable.Value;

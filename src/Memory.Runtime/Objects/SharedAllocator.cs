@@ -7,7 +7,7 @@ namespace Memory.Objects;
 /// <see cref="AllocatorInstance{T}"/> argument.
 /// </summary>
 /// <remarks>
-/// The instance lives in <see cref="Environment"/> under the type name, exactly where
+/// The instance lives in <see cref="SharedEnvironment"/> under the type name, exactly where
 /// <see cref="AllocatorInstance{T}"/> keeps it, so both routes share one allocator.
 /// </remarks>
 /// <typeparam name="T">The allocator type.</typeparam>
@@ -27,11 +27,11 @@ public static class SharedAllocator<T>
 
     private static T GetSlow(string typeName, Func<T> factory)
     {
-        var variable = Environment.FindOrCreateVariable(typeName, factory);
+        var variable = SharedEnvironment.FindOrCreateVariable(typeName, factory);
         if (variable.Value.IsDisposed)
         {
-            Environment.RemoveVariable(typeName);
-            variable = Environment.FindOrCreateVariable(typeName, factory);
+            SharedEnvironment.RemoveVariable(typeName);
+            variable = SharedEnvironment.FindOrCreateVariable(typeName, factory);
         }
         s_instance = variable.Value;
         return variable.Value;

@@ -48,7 +48,7 @@ public sealed class TrackedObjectsTests
         var second = SharedAllocator<LocalAllocator>.Get(name, () => new LocalAllocator());
         Assert.NotSame(first, second);
         Assert.False(second.IsDisposed);
-        Environment.RemoveVariable(name);
+        SharedEnvironment.RemoveVariable(name);
         second.Dispose();
     }
 

@@ -10,7 +10,7 @@ namespace Memory;
 /// Variables are created once under a lock and read without one afterwards through the
 /// <see cref="EnvironmentVariable{T}"/> handle a caller keeps, so lookups stay off hot paths.
 /// </remarks>
-public static class Environment
+public static class SharedEnvironment
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<string, EnvironmentVariable> Variables = new(StringComparer.Ordinal);
@@ -90,7 +90,7 @@ public static class Environment
     }
 }
 
-/// <summary>A named process-wide variable of <see cref="Environment"/>.</summary>
+/// <summary>A named process-wide variable of <see cref="SharedEnvironment"/>.</summary>
 public abstract class EnvironmentVariable
 {
     private volatile bool _removed;
@@ -108,7 +108,7 @@ public abstract class EnvironmentVariable
     internal void MarkRemoved() => _removed = true;
 }
 
-/// <summary>A typed handle to a variable of <see cref="Environment"/>.</summary>
+/// <summary>A typed handle to a variable of <see cref="SharedEnvironment"/>.</summary>
 /// <typeparam name="T">What the variable holds.</typeparam>
 public sealed class EnvironmentVariable<T> : EnvironmentVariable
     where T : class
