@@ -1,3 +1,4 @@
+using System.Reflection;
 using Memory.Generators.Model;
 
 namespace Memory.Generators.Emitting;
@@ -5,7 +6,10 @@ namespace Memory.Generators.Emitting;
 /// <summary>The file frame shared by every generated file: header, namespace, and the re-opened partial types.</summary>
 internal static class TypeDeclarationEmitter
 {
-    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"Memory.Generators\", \"1.0.0\")]";
+    // The package's version: the build stamps it on this assembly as its informational version (without build metadata).
+    public static readonly string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"Memory.Generators\", \""
+        + (typeof(TypeDeclarationEmitter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0")
+        + "\")]";
 
     /// <summary>Writes the header and opens the namespace, parents and the type (with an optional base list).</summary>
     public static void Open(IndentedWriter writer, TypeDeclarationModel type, string? baseList)

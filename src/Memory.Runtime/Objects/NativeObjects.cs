@@ -1,9 +1,13 @@
+using System.ComponentModel;
+
 namespace Memory.Objects;
 
 /// <summary>
 /// <c>azcreate</c>/<c>azdestroy</c> for unmanaged structs: the memory half of a generated <c>Create</c> and
 /// <c>Destroy</c>. Blocks have the size and alignment of the type and carry the call site into tracking.
 /// </summary>
+// Called by generated code, not by users: hidden from completion lists so the real API stands alone there.
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class NativeObjects
 {
     /// <summary>Allocates room for one <typeparamref name="T"/> (uninitialised) from <paramref name="allocator"/>.</summary>

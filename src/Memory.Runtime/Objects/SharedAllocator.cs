@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Memory.Objects;
 
 /// <summary>
@@ -11,6 +13,8 @@ namespace Memory.Objects;
 /// <see cref="AllocatorInstance{T}"/> keeps it, so both routes share one allocator.
 /// </remarks>
 /// <typeparam name="T">The allocator type.</typeparam>
+// Called by generated code, not by users: hidden from completion lists so the real API stands alone there.
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SharedAllocator<T>
     where T : AllocatorBase
 {

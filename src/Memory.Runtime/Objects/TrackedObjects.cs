@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace Memory.Objects;
@@ -17,6 +18,8 @@ namespace Memory.Objects;
 /// The block is tied to the object through a <see cref="ConditionalWeakTable{TKey, TValue}"/>, so tracking
 /// never keeps an object alive.
 /// </remarks>
+// Called by generated code, not by users: hidden from completion lists so the real API stands alone there.
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class TrackedObjects
 {
     private static ConditionalWeakTable<object, Token>? s_tokens;

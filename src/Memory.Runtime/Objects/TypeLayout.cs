@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace Memory.Objects;
@@ -10,6 +11,8 @@ namespace Memory.Objects;
 /// gives <typeparamref name="T"/> (respecting <c>[StructLayout(Pack = ...)]</c>). Both values are constants
 /// to the JIT.
 /// </remarks>
+// Called by generated code, not by users: hidden from completion lists so the real API stands alone there.
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class TypeLayout<T>
     where T : unmanaged
 {
