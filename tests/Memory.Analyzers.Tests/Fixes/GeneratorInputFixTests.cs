@@ -92,7 +92,13 @@ public sealed class GeneratorInputFixTests
         [TypeId("{11111111-2222-3333-4444-555555555555}")] partial class A { }
         [TypeId("{NEW-GUID}")] partial class B { }
         [TypeId("{NEW-GUID}")] partial class C { }
-        """, FixAllScope.Document);
+        """, FixAllScope.Document, afterOneByOne: """
+        using Memory;
+
+        [TypeId("{NEW-GUID}")] partial class A { }
+        [TypeId("{NEW-GUID}")] partial class B { }
+        [TypeId("11111111-2222-3333-4444-555555555555")] partial class C { }
+        """);
 
     [Fact]
     public Task Duplicate_id_single_fix_renews_that_type() => FixDuplicate.VerifyFixAsync("""

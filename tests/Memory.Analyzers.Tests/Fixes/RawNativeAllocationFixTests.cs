@@ -61,7 +61,7 @@ public sealed class RawNativeAllocationFixTests
                 IntPtr t = Az.Malloc<SystemAllocator>(count);
                 t = Az.Realloc<SystemAllocator>(t, count * 2);
                 Az.Free<SystemAllocator>(t);
-                delegate*<nuint, void*> pointer = &NativeMemory.Alloc;
+                delegate*<nuint, void*> pointer = &[|NativeMemory.Alloc|];
             }
         }
         """;
@@ -106,7 +106,7 @@ public sealed class RawNativeAllocationFixTests
     public Task Nested_calls_one_by_one() => Verify.VerifyFixAsync(NestedBefore, NestedAfterOneByOne);
 
     [Fact]
-    public Task Nested_calls_fix_all() => Verify.VerifyFixAllAsync(NestedBefore, NestedAfter);
+    public Task Nested_calls_fix_all() => Verify.VerifyFixAllAsync(NestedBefore, NestedAfter, afterOneByOne: NestedAfterOneByOne);
 
     [Fact]
     public Task The_using_is_added_when_missing() => Verify.VerifyFixAsync("""

@@ -27,7 +27,7 @@ public sealed class RawNewFixTests
                 var a = Widget.Create(4);
                 Widget b = Widget.Create(5);
                 Widget c = Widget.Create("named", size: 2); // trailing comment
-                Widget d = new Widget(1) { Size = 3 };
+                Widget d = [|new Widget(1) { Size = 3 }|];
             }
         }
         """;
@@ -55,6 +55,6 @@ public sealed class RawNewFixTests
         using Memory;
         [ClassAllocator(typeof(OSAllocator))]
         partial class Bare { }
-        class User { Bare b = new Bare(); }
+        class User { Bare b = [|new Bare()|]; }
         """);
 }

@@ -88,7 +88,7 @@ public sealed class StaticAllocationFixTests
             static Registry()
             {
                 int seed = 3;
-                Counter = () => seed;
+                Counter = [|() => seed|];
             }
         }
         """;

@@ -23,19 +23,15 @@ public sealed class DuplicateTypeIdTests
     ]);
 
     [Fact]
-    public async Task The_message_names_the_other_type()
-    {
-        var project = Verification.TestProject.Create(Verification.TestProject.Named(
-        [
-            """
-            [Memory.TypeId("{11111111-2222-3333-4444-555555555555}")] partial class First { }
-            [Memory.TypeId("{11111111-2222-3333-4444-555555555555}")] partial class Second { }
-            """,
-        ]));
-        var diagnostics = await Verification.AnalyzerVerifier<Memory.Analyzers.Rules.DuplicateTypeIdAnalyzer>.GetDiagnosticsAsync(project);
-        Assert.Equal(
-            ["'First' has the same type identifier {11111111-2222-3333-4444-555555555555} as 'Second'",
-             "'Second' has the same type identifier {11111111-2222-3333-4444-555555555555} as 'First'"],
-            diagnostics.Select(d => d.GetMessage()).Order());
-    }
+    public Task The_message_names_the_other_type() => Verify.VerifyAsync(
+    [
+        """
+        [Memory.TypeId({|#0:"{11111111-2222-3333-4444-555555555555}"|})] partial class First { }
+        [Memory.TypeId({|#1:"{11111111-2222-3333-4444-555555555555}"|})] partial class Second { }
+        """,
+    ], expected:
+    [
+        Verify.Diagnostic().WithLocation(0).WithMessage("'First' has the same type identifier {11111111-2222-3333-4444-555555555555} as 'Second'"),
+        Verify.Diagnostic().WithLocation(1).WithMessage("'Second' has the same type identifier {11111111-2222-3333-4444-555555555555} as 'First'"),
+    ]);
 }

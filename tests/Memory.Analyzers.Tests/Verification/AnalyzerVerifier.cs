@@ -1,68 +1,53 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace Memory.Analyzers.Tests.Verification;
 
 /// <summary>
-/// Runs <typeparamref name="TAnalyzer"/> over marked-up sources and checks that it reports exactly the marked
-/// spans: <c>[|...|]</c> for its first (or only) rule, <c>{|MEMxxxx:...|}</c> for a named one.
+/// Runs <typeparamref name="TAnalyzer"/> over marked-up sources on every <see cref="TestTarget"/> and checks that it
+/// reports exactly the marked spans: <c>[|...|]</c> for its first (or only) rule, <c>{|MEMxxxx:...|}</c> for a named
+/// one. Unmarked compiler errors fail the test: test sources must compile.
 /// </summary>
 internal static class AnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    /// <summary>The ID <c>[|...|]</c> stands for.</summary>
-    public static string DefaultId => new TAnalyzer().SupportedDiagnostics[0].Id;
-
     public static Task VerifyAsync(string markup, string? editorConfig = null) => VerifyAsync([markup], editorConfig);
 
     public static async Task VerifyAsync(string[] markups, string? editorConfig = null, string assemblyName = "TestProject",
-        bool referenceRuntime = true)
+        bool referenceRuntime = true, IReadOnlyList<TestTarget>? targets = null, params DiagnosticResult[] expected)
     {
-        var parsed = markups.Select(Markup.Parse).ToArray();
-        var project = TestProject.Create(TestProject.Named(parsed.Select(m => m.Text)), editorConfig, assemblyName, referenceRuntime);
-        await VerifyProjectAsync(project, parsed);
-    }
-
-    /// <summary>Checks the diagnostics of a project whose first documents carry <paramref name="markups"/>.</summary>
-    public static async Task VerifyProjectAsync(Project project, IReadOnlyList<Markup> markups)
-    {
-        var errors = await TestProject.CompilerErrorsAsync(project);
-        Assert.True(errors.IsEmpty, "The test source does not compile:\n" + string.Join("\n", errors));
-
-        var expected = new List<string>();
-        for (int i = 0; i < markups.Count; i++)
+        foreach (TestTarget target in targets ?? TestTarget.All)
         {
-            foreach (var (id, span) in markups[i].Spans)
-                expected.Add(Describe(id ?? DefaultId, "Test" + i + ".cs", span, markups[i].Text));
+            var test = new Test();
+            TestSetup.Configure(test, target, editorConfig, assemblyName, referenceRuntime);
+            TestSetup.AddSources(test.TestState, markups, referenceRuntime);
+            test.ExpectedDiagnostics.AddRange(expected);
+            await RunOnAsync(target, test.RunAsync);
         }
-
-        var actual = new List<string>();
-        foreach (var diagnostic in await GetDiagnosticsAsync(project))
-        {
-            var tree = diagnostic.Location.SourceTree!;
-            actual.Add(Describe(diagnostic.Id, Path.GetFileName(tree.FilePath), diagnostic.Location.SourceSpan, tree.ToString()));
-        }
-
-        expected.Sort(StringComparer.Ordinal);
-        actual.Sort(StringComparer.Ordinal);
-        Assert.True(expected.SequenceEqual(actual),
-            "Expected:\n  " + string.Join("\n  ", expected) + "\nActual:\n  " + string.Join("\n  ", actual));
     }
 
-    /// <summary>The analyzer's diagnostics (and analyzer failures, AD0001), as the compiler would report them.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Project project)
+    /// <summary>A diagnostic of the analyzer's first rule, for expectations the markup cannot state (messages).</summary>
+    public static DiagnosticResult Diagnostic() => new(new TAnalyzer().SupportedDiagnostics[0]);
+
+    /// <summary>Names the target framework in a failure, so a failure on one framework only reads as such.</summary>
+    internal static async Task RunOnAsync(TestTarget target, Func<CancellationToken, Task> run)
     {
-        var compilation = await project.GetCompilationAsync() ?? throw new InvalidOperationException("No compilation");
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());
-        var options = new CompilationWithAnalyzersOptions(project.AnalyzerOptions, onAnalyzerException: null,
-            concurrentAnalysis: true, logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
-        var ids = analyzers[0].SupportedDiagnostics.Select(d => d.Id).Append("AD0001").ToHashSet();
-        return [.. diagnostics.Where(d => ids.Contains(d.Id)).OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start)];
+        try
+        {
+            await run(CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"On {target}: {failure.Message}", failure);
+        }
     }
 
-    private static string Describe(string id, string file, TextSpan span, string text)
-        => $"{id} {file}({span.Start}..{span.End}) '{text.Substring(span.Start, span.Length)}'";
+    private sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    {
+        // [|...|] stands for the analyzer's first rule, also when the analyzer has several.
+        protected override DiagnosticDescriptor? GetDefaultDiagnostic(DiagnosticAnalyzer[] analyzers)
+            => analyzers[0].SupportedDiagnostics[0];
+    }
 }
