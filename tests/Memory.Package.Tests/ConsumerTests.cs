@@ -8,11 +8,15 @@ public sealed class ConsumerTests(PackageFixture package)
     {
         string project = CreateConsumer("consumer-run");
 
-        var (buildExit, buildOutput) = DotNetCli.Run(project, "build", "-c", "Release");
+        var (buildExit, buildOutput) = DotNetCli.Run(project, "build", "-c", "Release", "-p:EmitCompilerGeneratedFiles=true");
         Assert.True(buildExit == 0, buildOutput);
         Assert.Contains("warning MEM0001", buildOutput);
         Assert.Contains("warning MEM0002", buildOutput);
         Assert.DoesNotContain("warning MEM0003", buildOutput);
+        // The generated code names the generator with the package's own version.
+        string generated = string.Concat(Directory.GetFiles(Path.Combine(project, "obj"), "*.g.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains("Memory.Generators", StringComparison.Ordinal)).Select(File.ReadAllText));
+        Assert.Contains($"GeneratedCode(\"Memory.Generators\", \"{package.Version}\")", generated);
 
         var (runExit, output) = DotNetCli.Run(project, "run", "-c", "Release", "--no-build");
         Assert.True(runExit == 0, output);
@@ -21,34 +25,13 @@ public sealed class ConsumerTests(PackageFixture package)
         Assert.Contains("consumer ok 3", output);
     }
 
-    /// <summary>
-    /// Lays out a consumer project in its own folder with a NuGet.config that sees only the test's feed
-    /// and a packages folder of its own, so nothing from the machine's caches can stand in for the package.
-    /// </summary>
     private string CreateConsumer(string name)
     {
-        string folder = Path.Combine(package.Root, name);
-        Directory.CreateDirectory(folder);
+        string folder = ConsumerFolder.Create(package, name);
         string templates = Path.Combine(AppContext.BaseDirectory, "Consumer");
         File.WriteAllText(Path.Combine(folder, "Consumer.csproj"),
             File.ReadAllText(Path.Combine(templates, "Consumer.csproj.template")).Replace("$(MemoryVersion)", package.Version));
         File.WriteAllText(Path.Combine(folder, "Program.cs"), File.ReadAllText(Path.Combine(templates, "Program.cs.template")));
-        File.WriteAllText(Path.Combine(folder, "NuGet.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{package.Feed}" />
-              </packageSources>
-              <config>
-                <add key="globalPackagesFolder" value="{Path.Combine(folder, "packages")}" />
-              </config>
-            </configuration>
-            """);
-        // Keep the repository's Directory.Build.* and central package files out of the consumer.
-        File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(folder, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(folder, "Directory.Packages.props"), "<Project />");
         return folder;
     }
 }
