@@ -155,9 +155,10 @@ internal static class ParameterParser
     };
 
     // "scoped" exists from C# 11 on, so it is only ever present in code that can compile it again.
-    // Out parameters are scoped implicitly and must not repeat it.
+    // Out parameters and params collections are scoped implicitly; `scoped` before `params` does not parse
+    // (CS1001), so neither repeats it.
     private static string Scoped(IParameterSymbol parameter)
-        => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out ? "scoped " : string.Empty;
+        => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out && !parameter.IsParams ? "scoped " : string.Empty;
 
     private static string RefKindText(RefKind refKind) => refKind switch
     {
