@@ -93,6 +93,7 @@ internal static class FactoryShape
     }
 
     // Whether the ranges [required, total] of argument counts the constructors accept are pairwise disjoint.
+    // Quadratic in the constructors, which are few.
     private static bool ArgumentCountsDisjoint(List<IMethodSymbol> constructors)
     {
         for (int i = 0; i < constructors.Count; i++)
@@ -119,9 +120,10 @@ internal static class FactoryShape
                 high = int.MaxValue;
                 return;
             }
+            // Named arguments can leave out an optional parameter anywhere, not only at the end.
             high++;
             if (!parameter.IsOptional)
-                low = high;
+                low++;
         }
     }
 

@@ -107,6 +107,10 @@ public static class ConstructorSets
             public T([System.Runtime.InteropServices.Optional] int x, string s) { Last = 1; }
             public T([System.Runtime.InteropServices.Optional, System.Runtime.InteropServices.DefaultParameterValue(4)] long y) { Last = 2; }
             """),
+        new("optional attribute before a required parameter", "partial class T", """
+            public T([System.Runtime.InteropServices.Optional] int count, string name) { Last = 1; }
+            public T(long size = 4) { Last = 2; }
+            """),
         new("disjoint argument counts", "partial class T", """
             public T() { Last = 1; }
             public T(int a, int b = 2) { Last = 2; }
@@ -167,6 +171,8 @@ public static class ConstructorSets
         "file: \"f\"",
         "line: 4",
         "member: \"m\"",
+        "name: \"n\"",
+        "count: 1, name: \"n\"",
         "host: \"h\", port: 1",
         "port: 1, host: \"h\"",
         "values: new int[0]",
