@@ -129,6 +129,20 @@ public static class Descriptors
         "Type identifiers key shared instances and serialised data; two types with one identifier are confused with each other.",
         WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>MEM0019: a generated <c>Create</c> that records no call site.</summary>
+    public static readonly DiagnosticDescriptor NoCallSite = Create(
+        "MEM0019", Generator, DiagnosticSeverity.Info,
+        "A generated Create records no call site",
+        "'{0}.Create({1})' records no call site: {2}",
+        "Where appending the call-site parameters to a Create would change which constructor a call picks (optional or params parameters that compete), the Create repeats its constructor's parameters exactly, and tracking records the type but not the file and line.");
+
+    /// <summary>MEM0020: a member the user declares under a name the generator uses.</summary>
+    public static readonly DiagnosticDescriptor GeneratedMemberConflict = Create(
+        "MEM0020", Generator, DiagnosticSeverity.Warning,
+        "A declared member takes the place of a generated one",
+        "'{0}' already declares {1}; {2}",
+        "The generator never emits a member that would clash with one the type declares: it leaves that member out, or, when the type information cannot be implemented around it, everything for the type.");
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] customTags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description,

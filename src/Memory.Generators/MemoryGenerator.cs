@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Text;
+using System.Threading;
 using Memory.Generators.Emitting;
 using Memory.Generators.Model;
 using Memory.Generators.Parsing;
@@ -18,9 +18,11 @@ namespace Memory.Generators;
 /// <remarks>
 /// Each attribute has its own pipeline: <c>ForAttributeWithMetadataName</c> finds the types, the parser reduces
 /// each to a value-equatable model (no symbols or syntax, so an edit elsewhere compares equal and stops the
-/// pipeline), a small collected step removes models that would clash (the same type twice, a GUID used twice),
-/// and the emitter turns each remaining model into one file. Misuse yields no model and so no file: the
-/// analyzers report it.
+/// pipeline), a small collected step finds what would clash (the same type twice, a GUID used twice, names
+/// equal but for case), and the emitter turns each remaining model into one file. A type with both attributes
+/// is the <c>[ClassAllocator]</c> pipeline's alone, which parses its <c>[TypeId]</c> too: one file per type,
+/// and the type's two parts are re-parsed together on every edit of it anyway, so nothing is lost to the
+/// cache. Misuse yields no model and so no file: the analyzers report it.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class MemoryGenerator : IIncrementalGenerator
@@ -28,82 +30,146 @@ public sealed class MemoryGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ClassAllocatorModel> classAllocators = context.SyntaxProvider
+        IncrementalValuesProvider<GeneratedTypeModel> classAllocators = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.ClassAllocatorAttribute,
                 static (node, _) => node is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax,
                 static (context, cancellationToken) => context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1
-                    ? ClassAllocatorParser.Parse(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken)
+                    ? ParseClassAllocator(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken)
                     : null)
             .WithTrackingName(TrackingNames.ClassAllocatorModels)
             .Where(static model => model is not null)!;
 
-        IncrementalValueProvider<EquatableArray<string>> classAllocatorConflicts = classAllocators
-            .Select(static (model, _) => model.Type.HintName)
-            .Collect()
-            .Select(static (hintNames, _) => Repeated(hintNames))
-            .WithTrackingName(TrackingNames.ClassAllocatorConflicts);
-
-        IncrementalValuesProvider<ClassAllocatorModel> classAllocatorOutputs = classAllocators
-            .Combine(classAllocatorConflicts)
-            .Where(static pair => !pair.Right.Contains(pair.Left.Type.HintName))
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.ClassAllocatorOutputs);
-
-        context.RegisterSourceOutput(classAllocatorOutputs, static (output, model) =>
-            output.AddSource(model.Type.HintName + ".ClassAllocator.g.cs", SourceText.From(ClassAllocatorEmitter.Emit(model), Encoding.UTF8)));
-
-        IncrementalValuesProvider<TypeIdModel> typeIds = context.SyntaxProvider
+        IncrementalValuesProvider<GeneratedTypeModel> typeIds = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.TypeIdAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (context, cancellationToken) => context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1
-                    ? TypeIdParser.Parse(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken)
-                    : null)
+                    && KnownTypes.FindAttribute(type, "ClassAllocatorAttribute") is null
+                    && TypeIdParser.Parse(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken) is { } model
+                        ? new GeneratedTypeModel(model.Type, null, model)
+                        : null)
             .WithTrackingName(TrackingNames.TypeIdModels)
             .Where(static model => model is not null)!;
 
-        IncrementalValueProvider<EquatableArray<string>> typeIdConflicts = typeIds
-            .Select(static (model, _) => (model.Type.HintName, model.Id))
-            .Collect()
-            .Select(static (entries, _) => TypeIdConflicts(entries))
-            .WithTrackingName(TrackingNames.TypeIdConflicts);
+        IncrementalValueProvider<GenerationConflicts> conflicts = classAllocators.Select(static (model, _) => Key(model)).Collect()
+            .Combine(typeIds.Select(static (model, _) => Key(model)).Collect())
+            .Select(static (keys, _) => Conflicts(keys.Left, keys.Right))
+            .WithTrackingName(TrackingNames.Conflicts);
 
-        IncrementalValuesProvider<TypeIdModel> typeIdOutputs = typeIds
-            .Combine(typeIdConflicts)
-            .Where(static pair => !pair.Right.Contains(pair.Left.Type.HintName))
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.TypeIdOutputs);
+        Register(context, classAllocators, conflicts, TrackingNames.ClassAllocatorOutputs);
+        Register(context, typeIds, conflicts, TrackingNames.TypeIdOutputs);
+    }
 
-        context.RegisterSourceOutput(typeIdOutputs, static (output, model) =>
-            output.AddSource(model.Type.HintName + ".TypeId.g.cs", SourceText.From(TypeIdEmitter.Emit(model), Encoding.UTF8)));
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GeneratedTypeModel> models,
+        IncrementalValueProvider<GenerationConflicts> conflicts, string trackingName)
+    {
+        IncrementalValuesProvider<(GeneratedTypeModel Model, string HintName)> outputs = models
+            .Combine(conflicts)
+            .Select(static (pair, _) => Resolve(pair.Left, pair.Right))
+            .Where(static output => output.Model is not null)
+            .WithTrackingName(trackingName)!;
+
+        context.RegisterSourceOutput(outputs, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(GeneratedTypeEmitter.Emit(model.Model), Encoding.UTF8)));
+    }
+
+    private static GeneratedTypeModel? ParseClassAllocator(INamedTypeSymbol type, AttributeData attribute, bool staticAbstractMembers, CancellationToken cancellationToken)
+    {
+        ClassAllocatorModel? classAllocator = ClassAllocatorParser.Parse(type, attribute, staticAbstractMembers, cancellationToken);
+        TypeIdModel? typeId = null;
+        if (SingleTypeIdAttribute(type) is { } typeIdAttribute)
+            typeId = TypeIdParser.Parse(type, typeIdAttribute, staticAbstractMembers, cancellationToken);
+        if (classAllocator is null && typeId is null)
+            return null;
+        return new GeneratedTypeModel(classAllocator?.Type ?? typeId!.Type, classAllocator, typeId);
+    }
+
+    // [TypeId] on two parts of one type is misuse: nothing is generated for it.
+    private static AttributeData? SingleTypeIdAttribute(INamedTypeSymbol type)
+    {
+        AttributeData? found = null;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!KnownTypes.IsTypeIdAttribute(attribute.AttributeClass))
+                continue;
+            if (found is not null)
+                return null;
+            found = attribute;
+        }
+        return found;
     }
 
     // Implementing static abstract interface members (ITypeInfo, IAllocatorType) needs C# 11.
     private static bool SupportsStaticAbstractMembers(GeneratorAttributeSyntaxContext context)
         => context.SemanticModel.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp11 };
 
-    private static EquatableArray<string> Repeated(ImmutableArray<string> names)
+    private static (string HintName, string? Id) Key(GeneratedTypeModel model) => (model.Type.HintName, model.TypeId?.Id);
+
+    private static (GeneratedTypeModel? Model, string HintName) Resolve(GeneratedTypeModel model, GenerationConflicts conflicts)
+    {
+        string name = model.Type.HintName;
+        if (Contains(conflicts.RepeatedTypes, name))
+            return (null, string.Empty);
+        if (model.TypeId is not null && Contains(conflicts.SharedIds, name))
+        {
+            if (model.ClassAllocator is null)
+                return (null, string.Empty);
+            model = model with { TypeId = null };
+        }
+        return (model, HintNames.For(name, conflicts.CaseCollisions));
+    }
+
+    private static GenerationConflicts Conflicts(ImmutableArray<(string HintName, string? Id)> first, ImmutableArray<(string HintName, string? Id)> second)
     {
         var seen = new HashSet<string>();
         var repeated = new SortedSet<string>();
-        foreach (string name in names)
+        var byUpperName = new Dictionary<string, string>();
+        var caseCollisions = new SortedSet<string>();
+        var idOwners = new Dictionary<string, string>();
+        var sharedIds = new SortedSet<string>();
+        foreach (ImmutableArray<(string HintName, string? Id)> keys in new[] { first, second })
         {
-            if (!seen.Add(name))
-                repeated.Add(name);
+            foreach ((string name, string? id) in keys)
+            {
+                if (!seen.Add(name))
+                    repeated.Add(name);
+                string upper = name.ToUpperInvariant();
+                if (byUpperName.TryGetValue(upper, out string? other))
+                {
+                    if (other != name)
+                        caseCollisions.Add(upper);
+                }
+                else
+                {
+                    byUpperName.Add(upper, name);
+                }
+                if (id is null)
+                    continue;
+                if (idOwners.TryGetValue(id, out string? owner))
+                {
+                    if (owner != name)
+                    {
+                        sharedIds.Add(owner);
+                        sharedIds.Add(name);
+                    }
+                }
+                else
+                {
+                    idOwners.Add(id, name);
+                }
+            }
         }
-        return repeated.ToEquatableArray();
+        return new GenerationConflicts(repeated.ToEquatableArray(), sharedIds.ToEquatableArray(), caseCollisions.ToEquatableArray());
     }
 
-    // A type listed twice, and every type whose GUID another type also uses, is skipped.
-    private static EquatableArray<string> TypeIdConflicts(ImmutableArray<(string HintName, string Id)> entries)
+    private static bool Contains(EquatableArray<string> names, string name)
     {
-        var conflicts = new SortedSet<string>(Repeated(entries.Select(e => e.HintName).ToImmutableArray()));
-        foreach (var group in entries.GroupBy(e => e.Id))
+        foreach (string candidate in names)
         {
-            if (group.Select(e => e.HintName).Distinct().Count() > 1)
-                conflicts.UnionWith(group.Select(e => e.HintName));
+            if (candidate == name)
+                return true;
         }
-        return conflicts.ToEquatableArray();
+        return false;
     }
 }

@@ -6,21 +6,18 @@ namespace Memory.Generators;
 /// </summary>
 internal static class TrackingNames
 {
-    /// <summary>The model of each <c>[ClassAllocator]</c> type, null where nothing is generated.</summary>
+    /// <summary>The model of each <c>[ClassAllocator]</c> type (with its <c>[TypeId]</c> part), null where nothing is generated.</summary>
     public const string ClassAllocatorModels = nameof(ClassAllocatorModels);
 
-    /// <summary>The hint names claimed twice among <c>[ClassAllocator]</c> models (an attribute on two parts of a type).</summary>
-    public const string ClassAllocatorConflicts = nameof(ClassAllocatorConflicts);
-
-    /// <summary>The <c>[ClassAllocator]</c> models that are emitted.</summary>
-    public const string ClassAllocatorOutputs = nameof(ClassAllocatorOutputs);
-
-    /// <summary>The model of each <c>[TypeId]</c> type, null where nothing is generated.</summary>
+    /// <summary>The model of each <c>[TypeId]</c> type without <c>[ClassAllocator]</c>, null where nothing is generated.</summary>
     public const string TypeIdModels = nameof(TypeIdModels);
 
-    /// <summary>The hint names to skip among <c>[TypeId]</c> models: duplicate GUIDs and duplicate types.</summary>
-    public const string TypeIdConflicts = nameof(TypeIdConflicts);
+    /// <summary>The clashes among all models: types claimed twice, GUIDs used twice, names equal but for case.</summary>
+    public const string Conflicts = nameof(Conflicts);
 
-    /// <summary>The <c>[TypeId]</c> models that are emitted.</summary>
+    /// <summary>The <c>[ClassAllocator]</c> pipeline's files: model and hint name.</summary>
+    public const string ClassAllocatorOutputs = nameof(ClassAllocatorOutputs);
+
+    /// <summary>The <c>[TypeId]</c> pipeline's files: model and hint name.</summary>
     public const string TypeIdOutputs = nameof(TypeIdOutputs);
 }

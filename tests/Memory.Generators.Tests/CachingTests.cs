@@ -15,8 +15,8 @@ public sealed class CachingTests
 {
     private static readonly string[] TrackedNames =
     [
-        TrackingNames.ClassAllocatorModels, TrackingNames.ClassAllocatorConflicts, TrackingNames.ClassAllocatorOutputs,
-        TrackingNames.TypeIdModels, TrackingNames.TypeIdConflicts, TrackingNames.TypeIdOutputs,
+        TrackingNames.ClassAllocatorModels, TrackingNames.TypeIdModels, TrackingNames.Conflicts,
+        TrackingNames.ClassAllocatorOutputs, TrackingNames.TypeIdOutputs,
     ];
 
     private static readonly string[] Sources =
@@ -91,13 +91,13 @@ public sealed class CachingTests
 
         var classAllocatorOutputs = second.Outputs(TrackingNames.ClassAllocatorOutputs);
         var modified = classAllocatorOutputs.Where(o => o.Reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.New).ToList();
-        Assert.Equal("Game.Alpha", Assert.Single(modified).Value is Model.ClassAllocatorModel model ? model.Type.DisplayName : null);
+        Assert.Equal("Game.Alpha", Assert.Single(modified).Value is ValueTuple<Model.GeneratedTypeModel, string> output ? output.Item1.Type.DisplayName : null);
         Assert.All(classAllocatorOutputs.Except(modified), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
         Assert.All(second.Outputs(TrackingNames.TypeIdOutputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
 
-        Assert.NotEqual(first.Sources["Game.Alpha.ClassAllocator.g.cs"], second.Sources["Game.Alpha.ClassAllocator.g.cs"]);
-        Assert.Contains("Create(long y", second.Sources["Game.Alpha.ClassAllocator.g.cs"]);
-        foreach (var (hintName, text) in first.Sources.Where(s => s.Key != "Game.Alpha.ClassAllocator.g.cs"))
+        Assert.NotEqual(first.Sources["Game.Alpha.g.cs"], second.Sources["Game.Alpha.g.cs"]);
+        Assert.Contains("Create(long y", second.Sources["Game.Alpha.g.cs"]);
+        foreach (var (hintName, text) in first.Sources.Where(s => s.Key != "Game.Alpha.g.cs"))
             Assert.Equal(text, second.Sources[hintName]);
     }
 

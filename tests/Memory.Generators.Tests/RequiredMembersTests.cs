@@ -11,7 +11,7 @@ namespace Memory.Generators.Tests;
 /// </summary>
 public sealed class RequiredMembersTests
 {
-    private const string File = "Game.Required.Subject.ClassAllocator.g.cs";
+    private const string File = "Game.Required.Subject.g.cs";
 
     public static TheoryData<string, string> UnsetRequiredMembers => new()
     {
@@ -28,7 +28,7 @@ public sealed class RequiredMembersTests
     {
         var run = GeneratorRun.Start(TestCompilation.Create([Namespace + source, Valid])).AssertClean();
         Assert.False(run.Sources.ContainsKey(File), $"{shape}: generated {File}");
-        Assert.Contains("Game.Required.Valid.ClassAllocator.g.cs", run.Sources.Keys);
+        Assert.Contains("Game.Required.Valid.g.cs", run.Sources.Keys);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class RequiredMembersTests
 
         var run = GeneratorRun.Start(compilation).AssertClean();
         Assert.False(run.Sources.ContainsKey(File), $"generated {File}");
-        Assert.Contains("Game.Required.Valid.ClassAllocator.g.cs", run.Sources.Keys);
+        Assert.Contains("Game.Required.Valid.g.cs", run.Sources.Keys);
     }
 
     [Fact]

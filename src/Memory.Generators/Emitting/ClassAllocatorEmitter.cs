@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Memory.Generators.Model;
 
 namespace Memory.Generators.Emitting;
@@ -12,19 +11,21 @@ internal static class ClassAllocatorEmitter
 {
     private const string CallerFilePath = "global::System.Runtime.CompilerServices.CallerFilePath";
     private const string CallerLineNumber = "global::System.Runtime.CompilerServices.CallerLineNumber";
+    private const string Boundary = "global::Memory.Objects.CallSiteBoundary";
 
-    public static string Emit(ClassAllocatorModel model)
+    /// <summary>Writes the members into the open type declaration; <paramref name="first"/> tracks the blank lines between members.</summary>
+    public static void WriteMembers(IndentedWriter writer, ClassAllocatorModel model, ref bool first)
     {
-        var writer = new IndentedWriter();
-        TypeDeclarationEmitter.Open(writer, model.Type, baseList: null);
         foreach (FactoryModel factory in model.Factories)
         {
+            TypeDeclarationEmitter.Separate(writer, ref first);
             WriteCreate(writer, model, factory);
-            writer.Line();
         }
-        WriteDestroy(writer, model);
-        TypeDeclarationEmitter.Close(writer, model.Type);
-        return writer.ToString();
+        if (model.EmitDestroy)
+        {
+            TypeDeclarationEmitter.Separate(writer, ref first);
+            WriteDestroy(writer, model);
+        }
     }
 
     private static void WriteCreate(IndentedWriter writer, ClassAllocatorModel model, FactoryModel factory)
@@ -34,7 +35,10 @@ internal static class ClassAllocatorEmitter
         string allocator = TypeDeclarationEmitter.Xml(model.AllocatorDisplayName);
 
         // Names the generated code adds must not collide with the constructor's parameters.
-        var taken = new HashSet<string>(factory.Parameters.Select(p => p.Name.TrimStart('@')));
+        var taken = new HashSet<string>();
+        foreach (ParameterModel parameter in factory.Parameters)
+            taken.Add(parameter.Name.TrimStart('@'));
+        string boundary = Unique("callSite", taken);
         string file = Unique("callerFilePath", taken);
         string line = Unique("callerLineNumber", taken);
         string allocatorLocal = Unique("allocator", taken);
@@ -48,14 +52,17 @@ internal static class ClassAllocatorEmitter
         }
         else
         {
-            writer.Line($"/// Creates a <c>{display}</c> tracked by <c>{allocator}</c> (live count, call site, leak report).");
+            writer.Line(factory.RecordsCallSite
+                ? $"/// Creates a <c>{display}</c> tracked by <c>{allocator}</c> (live count, call site, leak report)."
+                : $"/// Creates a <c>{display}</c> tracked by <c>{allocator}</c> (live count, leak report; no call site, see MEM0019).");
             writer.Line("/// Its memory is the garbage collector's. End its tracking with <c>Destroy</c>.");
         }
         writer.Line("/// </summary>");
         foreach (ParameterModel parameter in factory.Parameters)
             writer.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">Passed to the constructor.</param>");
-        if (factory.HasCallerInfo)
+        if (factory.RecordsCallSite)
         {
+            writer.Line($"/// <param name=\"{boundary}\">Never passed: it keeps arguments meant for the constructor away from the call site.</param>");
             writer.Line($"/// <param name=\"{file}\">The calling file, filled in by the compiler for tracking.</param>");
             writer.Line($"/// <param name=\"{line}\">The calling line, filled in by the compiler for tracking.</param>");
         }
@@ -64,18 +71,24 @@ internal static class ClassAllocatorEmitter
             writer.Line(factory.ObsoleteAttribute);
         writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
 
-        var parameters = factory.Parameters.Select(p =>
-            $"{p.Modifiers}{p.Type} {p.Name}" + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)).ToList();
-        if (factory.HasCallerInfo)
+        var parameters = new List<string>(factory.Parameters.Count + 3);
+        var arguments = new List<string>(factory.Parameters.Count);
+        foreach (ParameterModel p in factory.Parameters)
         {
+            parameters.Add($"{p.Attributes}{p.Modifiers}{p.Type} {p.Name}" + (p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue));
+            arguments.Add(p.ArgumentModifier + p.Name);
+        }
+        if (factory.RecordsCallSite)
+        {
+            parameters.Add($"{Boundary} {boundary} = default");
             parameters.Add($"[{CallerFilePath}] string? {file} = null");
             parameters.Add($"[{CallerLineNumber}] int {line} = 0");
         }
         string modifiers = factory.Accessibility + (factory.HidesInherited ? " new" : string.Empty) + " static" + (factory.IsUnsafe ? " unsafe" : string.Empty);
         string returnType = model.IsNativeStruct ? $"global::Memory.Objects.NativeRef<{type}>" : type;
-        string arguments = string.Join(", ", factory.Parameters.Select(p => p.ArgumentModifier + p.Name));
-        string fileArgument = factory.HasCallerInfo ? file : "null";
-        string lineArgument = factory.HasCallerInfo ? line : "0";
+        string argumentList = string.Join(", ", arguments);
+        string fileArgument = factory.RecordsCallSite ? file : "null";
+        string lineArgument = factory.RecordsCallSite ? line : "0";
         string label = Literal(model.Type.DisplayName);
 
         writer.Open($"{modifiers} {returnType} Create({string.Join(", ", parameters)})");
@@ -84,7 +97,7 @@ internal static class ClassAllocatorEmitter
             writer.Line($"global::Memory.IAllocator {allocatorLocal} = {model.AllocatorExpression};");
             writer.Line($"global::Memory.Objects.NativeRef<{type}> {result} = global::Memory.Objects.NativeObjects.Allocate<{type}>({allocatorLocal}, {label}, {fileArgument}, {lineArgument});");
             writer.Open("try");
-            writer.Line($"{result}.Value = new {type}({arguments});");
+            writer.Line($"{result}.Value = new {type}({argumentList});");
             writer.Close();
             writer.Open("catch");
             writer.Line($"global::Memory.Objects.NativeObjects.Free({allocatorLocal}, {result});");
@@ -93,7 +106,7 @@ internal static class ClassAllocatorEmitter
         }
         else
         {
-            writer.Line($"{type} {result} = new {type}({arguments});");
+            writer.Line($"{type} {result} = new {type}({argumentList});");
             writer.Line($"global::Memory.Objects.TrackedObjects.Track({result}, {model.AllocatorExpression}, {label}, {fileArgument}, {lineArgument});");
         }
         writer.Line($"return {result};");

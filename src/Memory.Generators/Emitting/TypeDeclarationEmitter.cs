@@ -34,6 +34,14 @@ internal static class TypeDeclarationEmitter
             writer.Close();
     }
 
+    /// <summary>A blank line before every member but the first.</summary>
+    public static void Separate(IndentedWriter writer, ref bool first)
+    {
+        if (!first)
+            writer.Line();
+        first = false;
+    }
+
     /// <summary>Text safe inside an XML doc comment.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

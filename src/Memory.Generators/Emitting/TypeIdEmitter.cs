@@ -10,22 +10,22 @@ namespace Memory.Generators.Emitting;
 /// </summary>
 internal static class TypeIdEmitter
 {
-    public static string Emit(TypeIdModel model)
+    /// <summary>The interface the generated part declares, or null.</summary>
+    public static string? BaseList(TypeIdModel model)
+        => !model.ImplementsInterface ? null
+            : model.Allocator is not null ? $"global::Memory.IAllocatorType<{model.Type.FullyQualifiedName}>"
+            : "global::Memory.ITypeInfo";
+
+    /// <summary>Writes the members into the open type declaration; <paramref name="first"/> tracks the blank lines between members.</summary>
+    public static void WriteMembers(IndentedWriter writer, TypeIdModel model, ref bool first)
     {
         TypeDeclarationModel type = model.Type;
         AllocatorGlueModel? glue = model.Allocator;
-        string? baseList = !model.ImplementsInterface ? null
-            : glue is not null ? $"global::Memory.IAllocatorType<{type.FullyQualifiedName}>"
-            : "global::Memory.ITypeInfo";
-
-        var writer = new IndentedWriter();
-        TypeDeclarationEmitter.Open(writer, type, baseList);
         string display = TypeDeclarationEmitter.Xml(type.DisplayName);
-        bool first = true;
 
         if (model.EmitTypeId)
         {
-            Separate(writer, ref first);
+            TypeDeclarationEmitter.Separate(writer, ref first);
             writer.Line($"/// <summary>The stable identifier of <c>{display}</c>: <c>{{{model.Id}}}</c>.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             writer.Line($"public {New(model.HidesTypeId)}static global::System.Guid TypeId => new global::System.Guid({GuidArguments(model.Id)});");
@@ -33,7 +33,7 @@ internal static class TypeIdEmitter
 
         if (model.EmitTypeName)
         {
-            Separate(writer, ref first);
+            TypeDeclarationEmitter.Separate(writer, ref first);
             writer.Line("/// <summary>The type's full name as written in source.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             writer.Line($"public {New(model.HidesTypeName)}static string TypeName => {SymbolDisplay.FormatLiteral(type.DisplayName, quote: true)};");
@@ -41,9 +41,6 @@ internal static class TypeIdEmitter
 
         if (glue is not null)
             WriteGlue(writer, model, glue, ref first);
-
-        TypeDeclarationEmitter.Close(writer, type);
-        return writer.ToString();
     }
 
     private static void WriteGlue(IndentedWriter writer, TypeIdModel model, AllocatorGlueModel glue, ref bool first)
@@ -51,7 +48,7 @@ internal static class TypeIdEmitter
         string type = model.Type.FullyQualifiedName;
         if (glue.EmitCreateAllocator)
         {
-            Separate(writer, ref first);
+            TypeDeclarationEmitter.Separate(writer, ref first);
             writer.Line("/// <summary>Creates the process-wide instance; <c>AllocatorInstance</c> calls it once.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             writer.Line($"public {New(glue.HidesCreateAllocator)}static {type} CreateAllocator() => new {type}();");
@@ -59,7 +56,7 @@ internal static class TypeIdEmitter
 
         if (glue.EmitInstance)
         {
-            Separate(writer, ref first);
+            TypeDeclarationEmitter.Separate(writer, ref first);
             writer.Line("/// <summary>The process-wide instance, created on first use.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             // C# 10 cannot implement IAllocatorType, which AllocatorInstance requires; SharedAllocator keeps the
@@ -72,7 +69,7 @@ internal static class TypeIdEmitter
 
         if (glue.Constructor is { } constructor)
         {
-            Separate(writer, ref first);
+            TypeDeclarationEmitter.Separate(writer, ref first);
             string name = SymbolDisplay.FormatLiteral(constructor.AllocatorName, quote: true);
             string description = SymbolDisplay.FormatLiteral(constructor.Description, quote: true);
             writer.Line($"/// <summary>Creates the allocator named <c>{TypeDeclarationEmitter.Xml(constructor.AllocatorName)}</c>.</summary>");
@@ -96,11 +93,4 @@ internal static class TypeIdEmitter
     }
 
     private static string New(bool hides) => hides ? "new " : string.Empty;
-
-    private static void Separate(IndentedWriter writer, ref bool first)
-    {
-        if (!first)
-            writer.Line();
-        first = false;
-    }
 }

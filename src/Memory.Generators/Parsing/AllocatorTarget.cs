@@ -70,7 +70,11 @@ internal sealed class AllocatorTarget
             || TypeIdParser.ParseAllocatorGlue(definition) is not { } glue)
             return new AllocatorTarget(displayName, null, null);
 
-        return new AllocatorTarget(displayName, viaInstance, glue.EmitInstance ? $"{name}.Instance" : null);
+        // A TypeId, TypeName or CreateAllocator of the user's that cannot implement IAllocatorType (C# 11 on) leaves
+        // the allocator without glue; at C# 10 the way in is an Instance property, the generated one or the user's.
+        bool generated = TypeInfoMembers.Incompatible(definition, allocator: true) is null;
+        string? viaInstanceAtCSharp10 = (generated && glue.EmitInstance) || TypeInfoMembers.UsableInstance(allocator) ? $"{name}.Instance" : null;
+        return new AllocatorTarget(displayName, generated ? viaInstance : null, viaInstanceAtCSharp10);
     }
 
     private static bool ContainsTypeParameter(ITypeSymbol type)

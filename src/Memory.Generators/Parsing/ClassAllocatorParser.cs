@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Threading;
 using Memory.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -37,13 +36,24 @@ internal static class ClassAllocatorParser
         if (declaration is null)
             return null;
 
-        var factories = new List<FactoryModel>();
-        foreach (IMethodSymbol constructor in AccessibleConstructors(type, cancellationToken))
+        List<IMethodSymbol> constructors = FactoryShape.AccessibleConstructors(type, cancellationToken);
+        if (constructors.Count == 0)
+            return null;
+        bool[] callSites = FactoryShape.CallSites(constructors);
+
+        // A member the user declares under a generated name leaves the generated one out (rule MEM0020 says so).
+        var factories = new List<FactoryModel>(constructors.Count);
+        if (FactoryShape.NonMethodMember(type, "Create") is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            factories.Add(ParseFactory(type, constructor, cancellationToken));
+            for (int i = 0; i < constructors.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (FactoryShape.DeclaredCreate(type, constructors[i], callSites[i]) is null)
+                    factories.Add(ParseFactory(type, constructors[i], callSites[i], cancellationToken));
+            }
         }
-        if (factories.Count == 0)
+        bool emitDestroy = FactoryShape.NonMethodMember(type, "Destroy") is null && FactoryShape.DeclaredDestroy(type, isStruct) is null;
+        if (factories.Count == 0 && !emitDestroy)
             return null;
 
         return new ClassAllocatorModel(
@@ -52,33 +62,13 @@ internal static class ClassAllocatorParser
             IsDisposable: isStruct && IsDisposable(type),
             target.DisplayName,
             allocatorExpression,
-            factories.ToEquatableArray());
+            factories.ToEquatableArray(),
+            emitDestroy);
     }
 
-    /// <summary>
-    /// The constructors a <c>Create</c> can mirror: public, internal or protected internal; not a record's
-    /// copy constructor; not one that leaves <c>required</c> members unset.
-    /// </summary>
-    public static IEnumerable<IMethodSymbol> AccessibleConstructors(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        bool hasRequiredMembers = HasRequiredMembers(type, cancellationToken);
-        foreach (IMethodSymbol constructor in type.InstanceConstructors)
-        {
-            if (constructor.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                continue;
-            if (type.IsRecord && constructor.Parameters.Length == 1
-                && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type))
-                continue;
-            if (hasRequiredMembers && !HasAttribute(constructor, "SetsRequiredMembersAttribute"))
-                continue;
-            yield return constructor;
-        }
-    }
-
-    private static FactoryModel ParseFactory(INamedTypeSymbol type, IMethodSymbol constructor, CancellationToken cancellationToken)
+    private static FactoryModel ParseFactory(INamedTypeSymbol type, IMethodSymbol constructor, bool recordsCallSite, CancellationToken cancellationToken)
     {
         ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
-        bool hasCallerInfo = parameters.IsEmpty || !parameters[parameters.Length - 1].IsParams;
         var models = new ParameterModel[parameters.Length];
         bool isUnsafe = false;
         for (int i = 0; i < parameters.Length; i++)
@@ -89,17 +79,17 @@ internal static class ClassAllocatorParser
         return new FactoryModel(
             constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             new EquatableArray<ParameterModel>(models),
-            hasCallerInfo,
+            recordsCallSite,
             isUnsafe,
-            HidesInherited(type, constructor, hasCallerInfo, cancellationToken),
+            HidesInherited(type, constructor, recordsCallSite, cancellationToken),
             ObsoleteAttribute(constructor));
     }
 
-    // Create(parameters..., string? callerFilePath, int callerLineNumber) hides a base Create with the same
-    // parameters: one the base declares, or one the generator gives a [ClassAllocator] base in this compilation.
-    private static bool HidesInherited(INamedTypeSymbol type, IMethodSymbol constructor, bool hasCallerInfo, CancellationToken cancellationToken)
+    // Create(parameters..., [call-site trailer]) hides a base Create with the same parameters: one the base
+    // declares, or one the generator gives a [ClassAllocator] base in this compilation.
+    private static bool HidesInherited(INamedTypeSymbol type, IMethodSymbol constructor, bool recordsCallSite, CancellationToken cancellationToken)
     {
-        if (MemberLookup.AncestorHasMethod(type, "Create", constructor.Parameters, hasCallerInfo))
+        if (MemberLookup.AncestorHasMethod(type, "Create", constructor.Parameters, recordsCallSite))
             return true;
 
         ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
@@ -108,48 +98,12 @@ internal static class ClassAllocatorParser
             if (ancestor.DeclaringSyntaxReferences.IsEmpty
                 || KnownTypes.FindAttribute(ancestor.OriginalDefinition, "ClassAllocatorAttribute") is null)
                 continue;
-            foreach (IMethodSymbol baseConstructor in AccessibleConstructors(ancestor, cancellationToken))
+            List<IMethodSymbol> baseConstructors = FactoryShape.AccessibleConstructors(ancestor, cancellationToken);
+            bool[] baseCallSites = FactoryShape.CallSites(baseConstructors);
+            for (int i = 0; i < baseConstructors.Count; i++)
             {
-                ImmutableArray<IParameterSymbol> baseParameters = baseConstructor.Parameters;
-                bool baseCallerInfo = baseParameters.IsEmpty || !baseParameters[baseParameters.Length - 1].IsParams;
-                if (baseCallerInfo == hasCallerInfo && MemberLookup.SameParameters(baseParameters, parameters, callerInfo: false))
+                if (baseCallSites[i] == recordsCallSite && FactoryShape.SameSignature(baseConstructors[i].Parameters, parameters, callSite: false))
                     return true;
-            }
-        }
-        return false;
-    }
-
-    // Whether the type or a base class declares a required field or property. A type in source is read from its
-    // declarations: the `required` keyword is what makes a member required, and reading it binds nothing (the
-    // members' symbols, with their types and attributes, would be bound again on every compilation change).
-    // A metadata type's members are loaded once and shared by every compilation that references it; the chain
-    // ends at object or ValueType, which have none.
-    private static bool HasRequiredMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-        {
-            if (current.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType)
-                break;
-            ImmutableArray<SyntaxReference> declarations = current.OriginalDefinition.DeclaringSyntaxReferences;
-            if (declarations.IsEmpty)
-            {
-                foreach (ISymbol member in current.GetMembers())
-                {
-                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
-                        return true;
-                }
-                continue;
-            }
-
-            foreach (SyntaxReference reference in declarations)
-            {
-                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
-                    continue;
-                foreach (MemberDeclarationSyntax member in declaration.Members)
-                {
-                    if (member is PropertyDeclarationSyntax or FieldDeclarationSyntax && member.Modifiers.Any(SyntaxKind.RequiredKeyword))
-                        return true;
-                }
             }
         }
         return false;
@@ -160,16 +114,6 @@ internal static class ClassAllocatorParser
         foreach (INamedTypeSymbol candidate in type.AllInterfaces)
         {
             if (KnownTypes.IsSystemType(candidate, "IDisposable"))
-                return true;
-        }
-        return false;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, string name)
-    {
-        foreach (AttributeData attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass?.Name == name)
                 return true;
         }
         return false;
@@ -189,8 +133,11 @@ internal static class ClassAllocatorParser
         }
         if (obsolete is null)
             return null;
-        var arguments = obsolete.ConstructorArguments.Select(a => a.ToCSharpString())
-            .Concat(obsolete.NamedArguments.Select(a => $"{a.Key} = {a.Value.ToCSharpString()}"));
+        var arguments = new List<string>();
+        foreach (TypedConstant argument in obsolete.ConstructorArguments)
+            arguments.Add(argument.ToCSharpString());
+        foreach (var named in obsolete.NamedArguments)
+            arguments.Add($"{named.Key} = {named.Value.ToCSharpString()}");
         return $"[global::System.Obsolete({string.Join(", ", arguments)})]";
     }
 }

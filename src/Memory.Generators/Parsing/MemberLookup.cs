@@ -52,34 +52,18 @@ internal static class MemberLookup
         });
 
     /// <summary>
-    /// Whether an ancestor has a visible method of that name whose parameters are <paramref name="parameters"/>
-    /// followed by <c>(string, int)</c> when <paramref name="callerInfo"/> is set.
+    /// Whether an ancestor has a visible method of that name with the signature <see cref="FactoryShape.SameSignature"/>
+    /// describes: <paramref name="parameters"/>, then the call-site trailer when <paramref name="callSite"/> is set.
     /// </summary>
-    public static bool AncestorHasMethod(INamedTypeSymbol type, string name, ImmutableArray<IParameterSymbol> parameters, bool callerInfo)
-        => AnyAncestor(type, (name, parameters, callerInfo), static (ancestor, method) =>
+    public static bool AncestorHasMethod(INamedTypeSymbol type, string name, ImmutableArray<IParameterSymbol> parameters, bool callSite)
+        => AnyAncestor(type, (name, parameters, callSite), static (ancestor, method) =>
         {
             foreach (ISymbol member in ancestor.GetMembers(method.name))
             {
                 if (member is IMethodSymbol candidate && candidate.DeclaredAccessibility != Accessibility.Private
-                    && SameParameters(candidate.Parameters, method.parameters, method.callerInfo))
+                    && FactoryShape.SameSignature(candidate.Parameters, method.parameters, method.callSite))
                     return true;
             }
             return false;
         });
-
-    /// <summary>Whether <paramref name="method"/> takes <paramref name="parameters"/>, plus <c>(string, int)</c> when <paramref name="callerInfo"/> is set.</summary>
-    public static bool SameParameters(ImmutableArray<IParameterSymbol> method, ImmutableArray<IParameterSymbol> parameters, bool callerInfo)
-    {
-        int extra = callerInfo ? 2 : 0;
-        if (method.Length != parameters.Length + extra)
-            return false;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            if (method[i].RefKind != parameters[i].RefKind || !SymbolEqualityComparer.Default.Equals(method[i].Type, parameters[i].Type))
-                return false;
-        }
-        return !callerInfo
-            || (method[parameters.Length].Type.SpecialType == SpecialType.System_String
-                && method[parameters.Length + 1].Type.SpecialType == SpecialType.System_Int32);
-    }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Text;
 using System.Globalization;
 using System.Linq;
 using Memory.Generators.Model;
@@ -22,12 +24,89 @@ internal static class ParameterParser
             _ => string.Empty,
         };
 
+        string attributes = CarriedAttributes(parameter, out bool defaultFromAttributes);
         return new ParameterModel(
+            attributes,
             TypeDeclarationParser.Escape(parameter.Name),
             TypeText(type),
             modifiers,
             argument,
-            parameter.HasExplicitDefaultValue ? DefaultValue(parameter.Type, parameter.ExplicitDefaultValue) : null);
+            parameter.HasExplicitDefaultValue && !defaultFromAttributes ? DefaultValue(parameter.Type, parameter.ExplicitDefaultValue) : null);
+    }
+
+    /// <summary>
+    /// The parameter's attributes that change what a caller may pass or what nullable analysis concludes,
+    /// repeated on the <c>Create</c> so that calling it is checked as calling the constructor is. When
+    /// <c>[Optional]</c> or <c>[DefaultParameterValue]</c> give the parameter its default, they are repeated
+    /// instead of a <c>= value</c>: an optional parameter written that way may precede required ones, which
+    /// <c>= value</c> may not (CS1737).
+    /// </summary>
+    private static string CarriedAttributes(IParameterSymbol parameter, out bool defaultFromAttributes)
+    {
+        defaultFromAttributes = false;
+        ImmutableArray<AttributeData> attributes = parameter.GetAttributes();
+        if (attributes.IsEmpty)
+            return string.Empty;
+        StringBuilder? text = null;
+        foreach (AttributeData attribute in attributes)
+        {
+            if (attribute.AttributeClass is not { } attributeClass || !IsCarried(attributeClass, out bool givesDefault))
+                continue;
+            defaultFromAttributes |= givesDefault;
+            text ??= new StringBuilder();
+            text.Append('[').Append(attributeClass.ToDisplayString(SymbolFormats.FullyQualified));
+            if (!attribute.ConstructorArguments.IsEmpty || !attribute.NamedArguments.IsEmpty)
+            {
+                text.Append('(');
+                bool first = true;
+                foreach (TypedConstant argument in attribute.ConstructorArguments)
+                {
+                    if (!first)
+                        text.Append(", ");
+                    first = false;
+                    text.Append(argument.ToCSharpString());
+                }
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (!first)
+                        text.Append(", ");
+                    first = false;
+                    text.Append(named.Key).Append(" = ").Append(named.Value.ToCSharpString());
+                }
+                text.Append(')');
+            }
+            text.Append("] ");
+        }
+        return text?.ToString() ?? string.Empty;
+    }
+
+    // System.Diagnostics.CodeAnalysis (nullability, [StringSyntax], [UnscopedRef], [ConstantExpected]...), caller
+    // information, and the attribute form of optional parameters.
+    private static bool IsCarried(INamedTypeSymbol attribute, out bool givesDefault)
+    {
+        givesDefault = false;
+        if (attribute.ContainingType is not null || attribute.ContainingNamespace is not { } ns)
+            return false;
+        switch (Namespace(ns))
+        {
+            case "System.Diagnostics.CodeAnalysis":
+                return true;
+            case "System.Runtime.CompilerServices":
+                return attribute.Name is "CallerFilePathAttribute" or "CallerLineNumberAttribute" or "CallerMemberNameAttribute" or "CallerArgumentExpressionAttribute";
+            case "System.Runtime.InteropServices":
+                givesDefault = attribute.Name is "OptionalAttribute" or "DefaultParameterValueAttribute";
+                return givesDefault;
+            default:
+                return false;
+        }
+    }
+
+    private static string Namespace(INamespaceSymbol ns)
+    {
+        if (ns.IsGlobalNamespace)
+            return string.Empty;
+        string outer = Namespace(ns.ContainingNamespace);
+        return outer.Length == 0 ? ns.Name : outer + "." + ns.Name;
     }
 
     /// <summary>The parameter type as code, <c>global::</c>-qualified, with its nullable annotation.</summary>
@@ -76,9 +155,10 @@ internal static class ParameterParser
     };
 
     // "scoped" exists from C# 11 on, so it is only ever present in code that can compile it again.
-    // Out parameters are scoped implicitly and must not repeat it.
+    // Out parameters and params collections are scoped implicitly; `scoped` before `params` does not parse
+    // (CS1001), so neither repeats it.
     private static string Scoped(IParameterSymbol parameter)
-        => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out ? "scoped " : string.Empty;
+        => parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out && !parameter.IsParams ? "scoped " : string.Empty;
 
     private static string RefKindText(RefKind refKind) => refKind switch
     {
@@ -96,7 +176,12 @@ internal static class ParameterParser
             type = nullable.TypeArguments[0];
 
         if (value is null)
-            return type.IsReferenceType ? "null" : "default";
+        {
+            // A null default for a type that does not admit null was written `= null!` or `= default!`; without
+            // the `!` the repeated default warns (CS8625, CS8601).
+            string literal = type.IsReferenceType ? "null" : "default";
+            return type.NullableAnnotation == NullableAnnotation.NotAnnotated && !type.IsValueType ? literal + "!" : literal;
+        }
 
         if (type.TypeKind == TypeKind.Enum)
         {

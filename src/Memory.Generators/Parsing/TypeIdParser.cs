@@ -28,11 +28,17 @@ internal static class TypeIdParser
             ? ParseAllocatorGlue(type)
             : null;
 
+        // Members of the user's under the generated names that cannot implement the interfaces, or (for an
+        // allocator) that the generated Instance cannot read: nothing is generated (rule MEM0020 says why).
+        bool implementsInterface = staticAbstractMembers && type.TypeKind != TypeKind.Interface && !type.IsRefLikeType;
+        if ((implementsInterface || allocator is not null) && TypeInfoMembers.Incompatible(type, allocator is not null) is not null)
+            return null;
+
         bool ancestorHasTypeId = AncestorHasTypeId(type);
         return new TypeIdModel(
             declaration,
             id,
-            ImplementsInterface: staticAbstractMembers && type.TypeKind != TypeKind.Interface && !type.IsRefLikeType,
+            ImplementsInterface: implementsInterface,
             EmitTypeId: !MemberLookup.Declares(type, "TypeId"),
             EmitTypeName: !MemberLookup.Declares(type, "TypeName"),
             HidesTypeId: ancestorHasTypeId || MemberLookup.AncestorHasMember(type, "TypeId"),
@@ -93,7 +99,7 @@ internal static class TypeIdParser
         return new AllocatorGlueModel(
             EmitCreateAllocator: !declaresFactory,
             EmitInstance: !MemberLookup.Declares(type, "Instance"),
-            HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", ImmutableArray<IParameterSymbol>.Empty, callerInfo: false),
+            HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", ImmutableArray<IParameterSymbol>.Empty, callSite: false),
             HidesInstance: baseHasGlue || MemberLookup.AncestorHasMember(type, "Instance"),
             constructor);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Memory.Schemas;
 using Memory.Tracking;
@@ -92,3 +93,38 @@ public sealed partial record Quest(string Title);
 /// <summary>The documented one-liner: a subsystem's child allocator over the system allocator.</summary>
 [TypeId("{2C6478E2-3B0D-4DFF-88E2-ABCB3F10B96E}")]
 public sealed partial class ScriptCanvasAllocator : ChildAllocator<SystemAllocator> { }
+
+/// <summary>Issue 14's endpoint: a parameterless constructor beside (string, int).</summary>
+[ClassAllocator(typeof(GeneratorTestAllocator))]
+public partial class Endpoint
+{
+    public Endpoint() => Host = string.Empty;
+
+    public Endpoint(string host, int port)
+    {
+        Host = host;
+        Port = port;
+    }
+
+    public string Host { get; }
+
+    public int Port { get; }
+}
+
+/// <summary>A constructor with caller information of its own: it sees the caller of <c>Create</c>.</summary>
+[ClassAllocator(typeof(GeneratorTestAllocator))]
+public partial class Traced
+{
+    public Traced([CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string member = "")
+    {
+        File = file;
+        Line = line;
+        Member = member;
+    }
+
+    public string File { get; }
+
+    public int Line { get; }
+
+    public string Member { get; }
+}

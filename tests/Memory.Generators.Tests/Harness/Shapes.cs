@@ -21,7 +21,7 @@ public sealed record Shape(
 }
 
 /// <summary>Every shape the generator supports.</summary>
-public static class Shapes
+public static partial class Shapes
 {
     public static readonly Shape UnmanagedStruct = new(
         nameof(UnmanagedStruct),
@@ -459,6 +459,8 @@ public static class Shapes
     [
         UnmanagedStruct, DisposableStruct, Class, Records, Generic, Nested, SplitAcrossFiles,
         AllocatorGlue, AllocatorGlueCSharp10, Hiding, ModernParameters, GenericReaders,
+        CallSites, PrimaryConstructors, ParameterAttributes, ParamsCollection, MemberConflicts, MemberConflictsCSharp10,
+        CaseCollisions, LongName,
     ];
 
     public static Shape Named(string name) => All.Single(shape => shape.Name == name);
