@@ -32,6 +32,8 @@ internal static class TypeIdParser
         return new TypeIdModel(
             declaration,
             id,
+            IsGeneric: IsGeneric(type),
+            IsRefLike: type.IsRefLikeType,
             ImplementsInterface: staticAbstractMembers && type.TypeKind != TypeKind.Interface && !type.IsRefLikeType,
             EmitTypeId: !MemberLookup.Declares(type, "TypeId"),
             EmitTypeName: !MemberLookup.Declares(type, "TypeName"),
@@ -96,6 +98,17 @@ internal static class TypeIdParser
             HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", ImmutableArray<IParameterSymbol>.Empty, callerInfo: false),
             HidesInstance: baseHasGlue || MemberLookup.AncestorHasMember(type, "Instance"),
             constructor);
+    }
+
+    /// <summary>Whether the type or one of its containing types declares type parameters.</summary>
+    public static bool IsGeneric(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? level = type; level is not null; level = level.ContainingType)
+        {
+            if (!level.TypeParameters.IsEmpty)
+                return true;
+        }
+        return false;
     }
 
     private static bool CallableWithoutArguments(IMethodSymbol constructor)
