@@ -48,7 +48,7 @@ internal static class TypeIdEmitter
             Separate(writer, ref first);
             if (model.IsGeneric)
             {
-                writer.Line("/// <summary>The type's full name with its type arguments, e.g. <c>Game.Tagged&lt;Game.A&gt;</c>.</summary>");
+                writer.Line("/// <summary>The type's full name with the type arguments of this construction spelt out.</summary>");
                 writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
                 writer.Line(model.IsRefLike
                     ? $"public {New(model.HidesTypeName)}static string TypeName => global::Memory.TypeIdentity.NameOf(typeof({model.Type.FullyQualifiedName}));"
