@@ -143,6 +143,34 @@ public static class Descriptors
         "'{0}' already declares {1}; {2}",
         "The generator never emits a member that would clash with one the type declares: it leaves that member out, or, when the type information cannot be implemented around it, everything for the type.");
 
+    /// <summary>MEM0021: a <c>[ClassAllocator]</c> type whose required members leave no constructor for <c>Create</c>.</summary>
+    public static readonly DiagnosticDescriptor RequiredMembersWithoutConstructor = Create(
+        "MEM0021", Generator, DiagnosticSeverity.Warning,
+        "[ClassAllocator] needs a constructor that sets the required members",
+        "'{0}' has required members ({1}) and no public or internal constructor with [SetsRequiredMembers], so no Create(...) can be generated; add [SetsRequiredMembers] to a constructor that sets them",
+        "Create(...) cannot take an object initializer, so it only mirrors constructors that set every required member, which [SetsRequiredMembers] declares.");
+
+    /// <summary>MEM0022: <c>[ClassAllocator(typeof(X))]</c> where X cannot be created without arguments.</summary>
+    public static readonly DiagnosticDescriptor AllocatorNotCreatable = Create(
+        "MEM0022", Generator, DiagnosticSeverity.Warning,
+        "The allocator named by [ClassAllocator] must be creatable without arguments",
+        "'{0}' has no constructor callable without arguments and no static CreateAllocator(), so its shared instance cannot be created and nothing is generated for '{1}'; add a parameterless constructor (any accessibility) or declare 'public static {0} CreateAllocator()'",
+        "The shared instance of an allocator is created on first use, with no arguments to give. The [TypeId] glue calls a constructor callable without arguments, or a CreateAllocator() the allocator declares.");
+
+    /// <summary>MEM0023: a file-local type with <c>[ClassAllocator]</c> or <c>[TypeId]</c>.</summary>
+    public static readonly DiagnosticDescriptor FileLocalType = Create(
+        "MEM0023", Generator, DiagnosticSeverity.Warning,
+        "[ClassAllocator] and [TypeId] types cannot be file-local",
+        "'{0}' is {1}, so generated members cannot be added to it and nothing is generated for [{2}]; declare it 'internal' instead of 'file'",
+        "Every part of a file-local type must be in its one file, and generated members live in a file of their own.");
+
+    /// <summary>MEM0024: an allocator from a referenced assembly that exposes no way to its shared instance.</summary>
+    public static readonly DiagnosticDescriptor AllocatorWithoutSharedInstance = Create(
+        "MEM0024", Generator, DiagnosticSeverity.Warning,
+        "The allocator named by [ClassAllocator] must expose its shared instance",
+        "'{0}' from '{1}' implements no IAllocatorType<{0}> and has no public static Instance, so nothing is generated for '{2}'; compile '{1}' at C# 11 or later, or give '{0}' a public static Instance",
+        "Generated code reaches an allocator of another assembly through AllocatorInstance<T>, which needs IAllocatorType<T>, or through the static Instance that [TypeId] generates for an allocator compiled at C# 10.");
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] customTags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description,

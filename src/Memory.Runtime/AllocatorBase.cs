@@ -45,7 +45,9 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     {
         _schemaKeepsCounts = schemaKeepsCounts;
         // A null name stands for the class name: allocators declared with an empty body (child allocators) use it.
-        Name = name ?? GetType().Name;
+        // Each construction of a generic allocator is an allocator of its own and is named with its type arguments
+        // (Game.Tagged<Game.A>), so reports and per-name settings tell them apart.
+        Name = name ?? (GetType().IsConstructedGenericType ? TypeIdentity.NameOf(GetType()) : GetType().Name);
         ArgumentException.ThrowIfNullOrEmpty(Name, nameof(name));
         Description = description ?? string.Empty;
         Parent = parent;

@@ -105,7 +105,8 @@ public sealed class GeneratorInputAnalyzer : DiagnosticAnalyzer
         string? problem = allocator is null ? "no type is named"
             : allocator.TypeKind == TypeKind.Error ? null // the compiler reports the missing type already
             : allocator.IsUnboundGenericType || allocator.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter) ? "an open generic type cannot be instantiated"
-            : !symbols.IsAllocator(allocator) ? "it does not derive from AllocatorBase"
+            // AllocatorBase itself does not derive from AllocatorBase, but what is wrong with it is that it is abstract.
+            : !symbols.IsAllocator(allocator) && !SymbolEqualityComparer.Default.Equals(allocator, symbols.AllocatorBase) ? "it does not derive from AllocatorBase"
             : allocator.IsAbstract ? "it is abstract"
             : !symbols.HasTypeInfo(allocator) ? "it has no [TypeId]"
             : null;

@@ -26,17 +26,40 @@ internal static class TypeIdEmitter
         if (model.EmitTypeId)
         {
             TypeDeclarationEmitter.Separate(writer, ref first);
-            writer.Line($"/// <summary>The stable identifier of <c>{display}</c>: <c>{{{model.Id}}}</c>.</summary>");
-            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
-            writer.Line($"public {New(model.HidesTypeId)}static global::System.Guid TypeId => new global::System.Guid({GuidArguments(model.Id)});");
+            if (model.IsGeneric)
+            {
+                // Each construction is a type of its own: {GUID} combined with the type arguments' identities.
+                writer.Line($"/// <summary>The stable identifier of this construction of <c>{display}</c>: <c>{{{model.Id}}}</c> combined with the type arguments' identities.</summary>");
+                writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+                writer.Line(model.IsRefLike
+                    ? $"public {New(model.HidesTypeId)}static global::System.Guid TypeId => global::Memory.TypeIdentity.Of(typeof({model.Type.FullyQualifiedName}));"
+                    : $"public {New(model.HidesTypeId)}static global::System.Guid TypeId => {Identity(model)}.Id;");
+            }
+            else
+            {
+                writer.Line($"/// <summary>The stable identifier of <c>{display}</c>: <c>{{{model.Id}}}</c>.</summary>");
+                writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+                writer.Line($"public {New(model.HidesTypeId)}static global::System.Guid TypeId => new global::System.Guid({GuidArguments(model.Id)});");
+            }
         }
 
         if (model.EmitTypeName)
         {
             TypeDeclarationEmitter.Separate(writer, ref first);
-            writer.Line("/// <summary>The type's full name as written in source.</summary>");
-            writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
-            writer.Line($"public {New(model.HidesTypeName)}static string TypeName => {SymbolDisplay.FormatLiteral(type.DisplayName, quote: true)};");
+            if (model.IsGeneric)
+            {
+                writer.Line("/// <summary>The type's full name with the type arguments of this construction spelt out.</summary>");
+                writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+                writer.Line(model.IsRefLike
+                    ? $"public {New(model.HidesTypeName)}static string TypeName => global::Memory.TypeIdentity.NameOf(typeof({model.Type.FullyQualifiedName}));"
+                    : $"public {New(model.HidesTypeName)}static string TypeName => {Identity(model)}.Name;");
+            }
+            else
+            {
+                writer.Line("/// <summary>The type's full name as written in source.</summary>");
+                writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
+                writer.Line($"public {New(model.HidesTypeName)}static string TypeName => {SymbolDisplay.FormatLiteral(type.DisplayName, quote: true)};");
+            }
         }
 
         if (glue is not null)
@@ -60,19 +83,23 @@ internal static class TypeIdEmitter
             writer.Line("/// <summary>The process-wide instance, created on first use.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             // C# 10 cannot implement IAllocatorType, which AllocatorInstance requires; SharedAllocator keeps the
-            // instance in the same environment variable without it.
+            // instance in the same environment variable without it: the one named after TypeId, as AllocatorInstance reads it.
             string instance = model.ImplementsInterface
                 ? $"global::Memory.AllocatorInstance<{type}>.Get()"
-                : $"global::Memory.Objects.SharedAllocator<{type}>.Get(TypeName, () => CreateAllocator())";
+                : $"global::Memory.Objects.SharedAllocator<{type}>.Get(TypeId, TypeName, () => CreateAllocator())";
             writer.Line($"public {New(glue.HidesInstance)}static {type} Instance => {instance};");
         }
 
         if (glue.Constructor is { } constructor)
         {
             TypeDeclarationEmitter.Separate(writer, ref first);
-            string name = SymbolDisplay.FormatLiteral(constructor.AllocatorName, quote: true);
-            string description = SymbolDisplay.FormatLiteral(constructor.Description, quote: true);
-            writer.Line($"/// <summary>Creates the allocator named <c>{TypeDeclarationEmitter.Xml(constructor.AllocatorName)}</c>.</summary>");
+            // A generic allocator's constructions are allocators of their own: each is named with its type arguments
+            // so that reports and per-name settings tell them apart.
+            string name = model.IsGeneric ? $"{Identity(model)}.Name" : SymbolDisplay.FormatLiteral(constructor.AllocatorName, quote: true);
+            string description = model.IsGeneric ? name : SymbolDisplay.FormatLiteral(constructor.Description, quote: true);
+            writer.Line(model.IsGeneric
+                ? "/// <summary>Creates the allocator, named after this construction of the type (its <c>TypeName</c>).</summary>"
+                : $"/// <summary>Creates the allocator named <c>{TypeDeclarationEmitter.Xml(constructor.AllocatorName)}</c>.</summary>");
             writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
             string simpleName = model.Type.Name.Split('<')[0];
             writer.Line($"public {simpleName}()");
@@ -91,6 +118,10 @@ internal static class TypeIdEmitter
             .Concat(Enumerable.Range(0, 8).Select(i => $"0x{hex.Substring(16 + (i * 2), 2)}"));
         return string.Join(", ", parts);
     }
+
+    // The runtime's per-construction cache of identity and name. A ref struct cannot be its type argument before
+    // C# 13, so a generic ref struct computes them on each call instead (TypeIdentity.Of/NameOf of its typeof).
+    private static string Identity(TypeIdModel model) => $"global::Memory.TypeIdentity<{model.Type.FullyQualifiedName}>";
 
     private static string New(bool hides) => hides ? "new " : string.Empty;
 }

@@ -3,6 +3,13 @@ namespace Memory.Generators.Model;
 /// <summary>What <c>[TypeId("{GUID}")]</c> on one type generates.</summary>
 /// <param name="Type">The attributed type.</param>
 /// <param name="Id">The GUID, normalised to upper-case <c>D</c> format (no braces).</param>
+/// <param name="IsGeneric">
+/// Whether the type or a containing type has type parameters: its <c>TypeId</c> and <c>TypeName</c> then combine the
+/// GUID and name with the type arguments' at run time (<c>Memory.TypeIdentity&lt;T&gt;</c>), once per closed type.
+/// </param>
+/// <param name="IsRefLike">
+/// Whether the type is a ref struct, which cannot be a type argument (of <c>Memory.TypeIdentity&lt;T&gt;</c>) before C# 13.
+/// </param>
 /// <param name="ImplementsInterface">
 /// Whether the type declares <c>ITypeInfo</c>/<c>IAllocatorType&lt;TSelf&gt;</c>: C# 11 and later (C# 10 cannot
 /// implement static abstract members), and never on interfaces.
@@ -15,6 +22,8 @@ namespace Memory.Generators.Model;
 internal sealed record TypeIdModel(
     TypeDeclarationModel Type,
     string Id,
+    bool IsGeneric,
+    bool IsRefLike,
     bool ImplementsInterface,
     bool EmitTypeId,
     bool EmitTypeName,

@@ -63,6 +63,16 @@ internal sealed class AllocatorTarget
 
         // The glue is generated in this compilation: the parser sees what the generator will emit for it.
         INamedTypeSymbol definition = allocator.OriginalDefinition;
+        if (definition.DeclaringSyntaxReferences.IsEmpty)
+        {
+            // From a referenced assembly compiled at C# 10: its [TypeId] glue has a static Instance but no
+            // IAllocatorType (C# 10 cannot implement it), and that Instance reaches the shared allocator at every
+            // language version.
+            string? viaOwnInstance = KnownTypes.FindAttribute(definition, "TypeIdAttribute") is not null && HasSharedInstance(allocator)
+                ? $"{name}.Instance"
+                : null;
+            return new AllocatorTarget(displayName, viaOwnInstance, viaOwnInstance);
+        }
         if (KnownTypes.FindAttribute(definition, "TypeIdAttribute") is not { } typeId
             || !TypeIdParser.TryReadId(typeId, out _)
             || definition.IsStatic
@@ -75,6 +85,18 @@ internal sealed class AllocatorTarget
         bool generated = TypeInfoMembers.Incompatible(definition, allocator: true) is null;
         string? viaInstanceAtCSharp10 = (generated && glue.EmitInstance) || TypeInfoMembers.UsableInstance(allocator) ? $"{name}.Instance" : null;
         return new AllocatorTarget(displayName, generated ? viaInstance : null, viaInstanceAtCSharp10);
+    }
+
+    /// <summary>Whether the allocator has a public static <c>Instance</c> property of its own type, as the glue generated at C# 10 does.</summary>
+    public static bool HasSharedInstance(INamedTypeSymbol allocator)
+    {
+        foreach (ISymbol member in allocator.GetMembers("Instance"))
+        {
+            if (member is IPropertySymbol { IsStatic: true, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod.DeclaredAccessibility: Accessibility.Public } property
+                && SymbolEqualityComparer.Default.Equals(property.Type, allocator))
+                return true;
+        }
+        return false;
     }
 
     private static bool ContainsTypeParameter(ITypeSymbol type)

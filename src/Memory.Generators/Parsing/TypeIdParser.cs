@@ -38,6 +38,8 @@ internal static class TypeIdParser
         return new TypeIdModel(
             declaration,
             id,
+            IsGeneric: IsGeneric(type),
+            IsRefLike: type.IsRefLikeType,
             ImplementsInterface: implementsInterface,
             EmitTypeId: !MemberLookup.Declares(type, "TypeId"),
             EmitTypeName: !MemberLookup.Declares(type, "TypeName"),
@@ -102,6 +104,17 @@ internal static class TypeIdParser
             HidesCreateAllocator: baseHasGlue || MemberLookup.AncestorHasMethod(type, "CreateAllocator", ImmutableArray<IParameterSymbol>.Empty, callSite: false),
             HidesInstance: baseHasGlue || MemberLookup.AncestorHasMember(type, "Instance"),
             constructor);
+    }
+
+    /// <summary>Whether the type or one of its containing types declares type parameters.</summary>
+    public static bool IsGeneric(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? level = type; level is not null; level = level.ContainingType)
+        {
+            if (!level.TypeParameters.IsEmpty)
+                return true;
+        }
+        return false;
     }
 
     private static bool CallableWithoutArguments(IMethodSymbol constructor)

@@ -2,8 +2,9 @@ namespace Memory;
 
 /// <summary>
 /// The one process-wide instance of an allocator type, O3DE's <c>AZ::AllocatorInstance</c>. Created on
-/// first use and stored in <see cref="SharedEnvironment"/> under the allocator's type name, so every module
-/// that asks gets the same allocator.
+/// first use and stored in <see cref="SharedEnvironment"/> under the allocator's type identity
+/// (<see cref="VariableName"/>), so every module that asks gets the same allocator, the constructions of a generic
+/// allocator are one allocator each, and two assemblies' allocators of the same name stay two.
 /// </summary>
 /// <remarks>
 /// The instance cannot be used while it is being constructed (by that construction itself) nor after
@@ -20,6 +21,14 @@ public static class AllocatorInstance<T>
     // Set on the thread running the allocator's factory, so a construction that uses its own instance is caught.
     [ThreadStatic]
     private static bool t_creating;
+
+    /// <summary>
+    /// The <see cref="SharedEnvironment"/> variable holding the instance: <see cref="TypeIdentity.VariableName"/> of the
+    /// allocator's <c>TypeId</c>. A name would confuse <c>Tagged&lt;A&gt;</c> with <c>Tagged&lt;B&gt;</c>, and two assemblies'
+    /// <c>Plugins.PluginAllocator</c> with each other.
+    /// </summary>
+    /// <remarks>Computed on each call (off the hot path): a static initializer here would put a class-initialization check on <see cref="Get"/>.</remarks>
+    public static string VariableName => TypeIdentity.VariableName(T.TypeId);
 
     /// <summary>The instance, created on first call (thread-safe: racing callers all get the same one).</summary>
     /// <exception cref="InvalidOperationException">
@@ -38,7 +47,7 @@ public static class AllocatorInstance<T>
         {
             if (s_instance is { IsDisposed: false })
                 return true;
-            return SharedEnvironment.TryFindVariable<T>(T.TypeName, out var variable) && !variable.Value.IsDisposed;
+            return SharedEnvironment.TryFindVariable<T>(VariableName, out var variable) && !variable.Value.IsDisposed;
         }
     }
 
@@ -51,9 +60,9 @@ public static class AllocatorInstance<T>
     /// </summary>
     public static void Destroy()
     {
-        if (SharedEnvironment.TryFindVariable<T>(T.TypeName, out var variable))
+        if (SharedEnvironment.TryFindVariable<T>(VariableName, out var variable))
         {
-            SharedEnvironment.RemoveVariable(T.TypeName);
+            SharedEnvironment.RemoveVariable(VariableName);
             variable.Value.Dispose();
         }
         s_instance = null;
@@ -81,11 +90,11 @@ public static class AllocatorInstance<T>
         t_creating = true;
         try
         {
-            var variable = SharedEnvironment.FindOrCreateVariable(T.TypeName, Create);
+            var variable = SharedEnvironment.FindOrCreateVariable(VariableName, Create);
             if (variable.Value.IsDisposed)
             {
-                SharedEnvironment.RemoveVariable(T.TypeName);
-                variable = SharedEnvironment.FindOrCreateVariable(T.TypeName, Create);
+                SharedEnvironment.RemoveVariable(VariableName);
+                variable = SharedEnvironment.FindOrCreateVariable(VariableName, Create);
             }
             s_instance = variable.Value;
             return variable.Value;

@@ -29,7 +29,7 @@ public static class SharedEnvironment
         {
             if (Variables.TryGetValue(name, out var existing))
                 return existing as EnvironmentVariable<T>
-                    ?? throw new InvalidOperationException($"Environment variable '{name}' holds a {existing.ValueType.Name}, not a {typeof(T).Name}.");
+                    ?? throw new InvalidOperationException($"Environment variable '{name}' holds a {Describe(existing.ValueType)}, not a {Describe(typeof(T))}.");
 
             // The factory runs under the lock: a second caller must never see two instances.
             var created = new EnvironmentVariable<T>(name, factory());
@@ -78,6 +78,9 @@ public static class SharedEnvironment
             return true;
         }
     }
+
+    // Full name and assembly: two assemblies' same-named types must be told apart in the message.
+    private static string Describe(Type type) => $"{type.FullName ?? type.Name} ({type.Assembly.GetName().Name})";
 
     /// <summary>The names of the variables that exist now.</summary>
     public static IReadOnlyList<string> VariableNames

@@ -22,13 +22,16 @@ internal sealed class TestTarget
     {
         Name = name;
         ReferenceAssemblies = referenceAssemblies;
-        string runtimePath = Path.Combine(AppContext.BaseDirectory, "runtime", name, "Memory.Runtime.dll");
-        Runtime = new Lazy<MetadataReference>(() => MetadataReference.CreateFromFile(runtimePath));
+        RuntimePath = Path.Combine(AppContext.BaseDirectory, "runtime", name, "Memory.Runtime.dll");
+        Runtime = new Lazy<MetadataReference>(() => MetadataReference.CreateFromFile(RuntimePath));
     }
 
     public string Name { get; }
 
     public ReferenceAssemblies ReferenceAssemblies { get; }
+
+    /// <summary>The path of <c>Memory.Runtime.dll</c> built for this framework.</summary>
+    public string RuntimePath { get; }
 
     /// <summary><c>Memory.Runtime.dll</c> built for this framework.</summary>
     public Lazy<MetadataReference> Runtime { get; }

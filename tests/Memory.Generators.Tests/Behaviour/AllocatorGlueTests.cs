@@ -26,7 +26,7 @@ public sealed class AllocatorGlueTests
         Assert.Same(GeneratorTestAllocator.Instance, GeneratorTestAllocator.Instance);
         Assert.Equal("GeneratorTestAllocator", GeneratorTestAllocator.Instance.Name);
         Assert.Equal("Allocator of the generator behaviour tests", GeneratorTestAllocator.Instance.Description);
-        Assert.True(SharedEnvironment.TryFindVariable<GeneratorTestAllocator>(GeneratorTestAllocator.TypeName, out _));
+        Assert.True(SharedEnvironment.TryFindVariable<GeneratorTestAllocator>(TypeIdentity.VariableName(GeneratorTestAllocator.TypeId), out _));
     }
 
     [Fact]

@@ -38,17 +38,18 @@ public sealed class TrackedObjectsTests
     [Fact]
     public void SharedAllocator_finds_the_same_instance_as_AllocatorInstance_and_replaces_a_disposed_one()
     {
-        var shared = SharedAllocator<OSAllocator>.Get(OSAllocator.TypeName, () => new OSAllocator());
+        var shared = SharedAllocator<OSAllocator>.Get(OSAllocator.TypeId, OSAllocator.TypeName, () => new OSAllocator());
         Assert.Same(AllocatorInstance<OSAllocator>.Get(), shared);
 
-        string name = "SharedAllocatorTests." + Guid.NewGuid();
-        var first = SharedAllocator<LocalAllocator>.Get(name, () => new LocalAllocator());
-        Assert.Same(first, SharedAllocator<LocalAllocator>.Get(name, () => new LocalAllocator()));
+        Guid id = Guid.NewGuid();
+        const string name = "SharedAllocatorTests.LocalAllocator";
+        var first = SharedAllocator<LocalAllocator>.Get(id, name, () => new LocalAllocator());
+        Assert.Same(first, SharedAllocator<LocalAllocator>.Get(id, name, () => new LocalAllocator()));
         first.Dispose();
-        var second = SharedAllocator<LocalAllocator>.Get(name, () => new LocalAllocator());
+        var second = SharedAllocator<LocalAllocator>.Get(id, name, () => new LocalAllocator());
         Assert.NotSame(first, second);
         Assert.False(second.IsDisposed);
-        SharedEnvironment.RemoveVariable(name);
+        Assert.True(SharedEnvironment.RemoveVariable(TypeIdentity.VariableName(id)));
         second.Dispose();
     }
 

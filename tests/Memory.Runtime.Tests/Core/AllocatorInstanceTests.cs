@@ -21,7 +21,7 @@ public sealed class AllocatorInstanceTests
     }
 
     [Fact]
-    public void Get_IsLazyThreadSafeAndStoredInTheEnvironmentUnderTheTypeName()
+    public void Get_IsLazyThreadSafeAndStoredInTheEnvironmentUnderTheTypeIdentity()
     {
         AllocatorInstance<InstanceTestAllocator>.Destroy();
         int before = Volatile.Read(ref InstanceTestAllocator.Created);
@@ -33,7 +33,7 @@ public sealed class AllocatorInstanceTests
         Assert.Equal(before + 1, Volatile.Read(ref InstanceTestAllocator.Created));
         Assert.All(seen, a => Assert.Same(seen[0], a));
         Assert.True(AllocatorInstance<InstanceTestAllocator>.IsReady);
-        Assert.True(Memory.SharedEnvironment.TryFindVariable<InstanceTestAllocator>(InstanceTestAllocator.TypeName, out var variable));
+        Assert.True(Memory.SharedEnvironment.TryFindVariable<InstanceTestAllocator>(AllocatorInstance<InstanceTestAllocator>.VariableName, out var variable));
         Assert.Same(seen[0], variable.Value);
         Assert.Contains(seen[0], AllocatorManager.Allocators);
     }
