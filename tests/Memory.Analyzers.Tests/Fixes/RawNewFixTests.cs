@@ -1,4 +1,5 @@
 using Memory.Analyzers.Tests.Rules;
+using Memory.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Verify = Memory.Analyzers.Tests.Verification.CodeFixVerifier<Memory.Analyzers.Rules.RawNewAnalyzer, Memory.Analyzers.CodeFixes.RawNewCodeFixProvider>;
 
@@ -57,4 +58,21 @@ public sealed class RawNewFixTests
         partial class Bare { }
         class User { Bare b = [|new Bare()|]; }
         """);
+
+    [Fact]
+    public Task Fix_calls_the_factory_the_generator_adds() => Verify.VerifyFixAsync("""
+        using Memory;
+
+        [ClassAllocator(typeof(OSAllocator))]
+        public partial class Gadget { public Gadget(int size) { } }
+
+        class User { Gadget g = [|new Gadget(4)|]; }
+        """, """
+        using Memory;
+
+        [ClassAllocator(typeof(OSAllocator))]
+        public partial class Gadget { public Gadget(int size) { } }
+
+        class User { Gadget g = Gadget.Create(4); }
+        """, transform: GeneratorReference.Add);
 }
