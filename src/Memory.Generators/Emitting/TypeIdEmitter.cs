@@ -32,7 +32,7 @@ internal static class TypeIdEmitter
                 writer.Line($"/// <summary>The stable identifier of this construction of <c>{display}</c>: <c>{{{model.Id}}}</c> combined with the type arguments' identities.</summary>");
                 writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
                 writer.Line(model.IsRefLike
-                    ? $"public {New(model.HidesTypeId)}static global::System.Guid TypeId => global::Memory.TypeIdentity.Of(typeof({model.Type.FullyQualifiedName}));"
+                    ? $"public {New(model.HidesTypeId)}static global::System.Guid TypeId => global::Memory.TypeIdentity.Of(typeof({SelfReference(model)}));"
                     : $"public {New(model.HidesTypeId)}static global::System.Guid TypeId => {Identity(model)}.Id;");
             }
             else
@@ -51,7 +51,7 @@ internal static class TypeIdEmitter
                 writer.Line("/// <summary>The type's full name with the type arguments of this construction spelt out.</summary>");
                 writer.Line(TypeDeclarationEmitter.GeneratedCodeAttribute);
                 writer.Line(model.IsRefLike
-                    ? $"public {New(model.HidesTypeName)}static string TypeName => global::Memory.TypeIdentity.NameOf(typeof({model.Type.FullyQualifiedName}));"
+                    ? $"public {New(model.HidesTypeName)}static string TypeName => global::Memory.TypeIdentity.NameOf(typeof({SelfReference(model)}));"
                     : $"public {New(model.HidesTypeName)}static string TypeName => {Identity(model)}.Name;");
             }
             else
@@ -121,7 +121,14 @@ internal static class TypeIdEmitter
 
     // The runtime's per-construction cache of identity and name. A ref struct cannot be its type argument before
     // C# 13, so a generic ref struct computes them on each call instead (TypeIdentity.Of/NameOf of its typeof).
-    private static string Identity(TypeIdModel model) => $"global::Memory.TypeIdentity<{model.Type.FullyQualifiedName}>";
+    private static string Identity(TypeIdModel model) => $"global::Memory.TypeIdentity<{SelfReference(model)}>";
+
+    // The type as named from inside itself: its simple name with its own type parameters. A fully qualified name
+    // would spell the containing types' parameters, which a nested type may shadow with its own of the same name
+    // (Node<T>.Inner<T>); the simple name binds to this construction whatever the containing types' parameters are.
+    // The declared name carries variance (IProducer<out T>), which a type argument list cannot.
+    private static string SelfReference(TypeIdModel model) => model.Type.Name
+        .Replace("<in ", "<").Replace("<out ", "<").Replace(", in ", ", ").Replace(", out ", ", ");
 
     private static string New(bool hides) => hides ? "new " : string.Empty;
 }

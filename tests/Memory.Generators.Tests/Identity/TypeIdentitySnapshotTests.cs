@@ -20,10 +20,10 @@ public sealed class TypeIdentitySnapshotTests
 
     private static readonly string[] HintNames =
     [
-        "Game.Tagged`1.TypeId.g.cs",
-        "Game.Pair`2.TypeId.g.cs",
-        "Game.Window`1.TypeId.g.cs",
-        "Game.Grid`1.Cell.TypeId.g.cs",
+        "Game.Tagged`1.g.cs",
+        "Game.Pair`2.g.cs",
+        "Game.Window`1.g.cs",
+        "Game.Grid`1.Cell.g.cs",
     ];
 
     /// <summary>.NET 10's reference pack (a served version); the runtime under test is its net10.0 build.</summary>
@@ -63,12 +63,12 @@ public sealed class TypeIdentitySnapshotTests
     [Fact]
     public void Golden_files_spell_the_identity_per_construction()
     {
-        string tagged = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentity.Game.Tagged`1.TypeId.g.cs.txt"));
-        Assert.Contains("TypeId => global::Memory.TypeIdentity<global::Game.Tagged<T>>.Id;", tagged, StringComparison.Ordinal);
-        Assert.Contains("TypeName => global::Memory.TypeIdentity<global::Game.Tagged<T>>.Name;", tagged, StringComparison.Ordinal);
-        string window = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentity.Game.Window`1.TypeId.g.cs.txt"));
-        Assert.Contains("global::Memory.TypeIdentity.Of(typeof(global::Game.Window<T>))", window, StringComparison.Ordinal);
-        string tagged10 = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentityCSharp10.Game.Tagged`1.TypeId.g.cs.txt"));
+        string tagged = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentity.Game.Tagged`1.g.cs.txt"));
+        Assert.Contains("TypeId => global::Memory.TypeIdentity<Tagged<T>>.Id;", tagged, StringComparison.Ordinal);
+        Assert.Contains("TypeName => global::Memory.TypeIdentity<Tagged<T>>.Name;", tagged, StringComparison.Ordinal);
+        string window = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentity.Game.Window`1.g.cs.txt"));
+        Assert.Contains("global::Memory.TypeIdentity.Of(typeof(Window<T>))", window, StringComparison.Ordinal);
+        string tagged10 = File.ReadAllText(Path.Combine(SnapshotDirectory(), "TypeIdentityCSharp10.Game.Tagged`1.g.cs.txt"));
         Assert.Contains("SharedAllocator<global::Game.Tagged<T>>.Get(TypeId, TypeName, () => CreateAllocator())", tagged10, StringComparison.Ordinal);
     }
 
