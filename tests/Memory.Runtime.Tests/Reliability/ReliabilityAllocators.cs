@@ -15,6 +15,10 @@ internal sealed class SystemChildAllocator : ChildAllocator<SystemAllocator>
 /// <summary>The allocators every misuse is tried on, created by name with tracking as a test asks.</summary>
 internal static class ReliabilityAllocators
 {
+    // External ranges are never touched, only handed out: each allocator gets a range of its own, so their blocks differ.
+    private const int ExternalRange = 1 << 20;
+    private static long s_nextExternalRange = 0x1000_0000;
+
     /// <summary>The allocator kinds with an intrusive free list, and the child that frees through its parent.</summary>
     public static readonly string[] Kinds = ["Pool", "ThreadPool", "Heap", "System", "Child"];
 
@@ -29,7 +33,7 @@ internal static class ReliabilityAllocators
             "Heap" => new NamedHeapAllocator(name),
             "System" => new NamedSystemAllocator(name),
             "Child" => new SystemChildAllocator(name, (SystemAllocator)(parent = new NamedSystemAllocator(name + ".Parent"))),
-            "BestFitExternal" => new BestFitExternalAllocator(name, 0x10000, 1 << 20),
+            "BestFitExternal" => new BestFitExternalAllocator(name, (nint)Interlocked.Add(ref s_nextExternalRange, ExternalRange), ExternalRange),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         allocator.Records.Mode = mode;
