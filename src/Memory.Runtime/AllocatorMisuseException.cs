@@ -5,7 +5,8 @@ namespace Memory;
 /// <summary>
 /// A pointer was handed to an allocator that does not own it, or freed twice, or freed with the wrong
 /// size or alignment, or its guard bytes were overwritten. Raised in checked mode (and by overrun
-/// detection) before anything is corrupted: the operation that raised it did nothing.
+/// detection, and for double frees in every mode) before anything is corrupted: the operation that raised it did
+/// nothing.
 /// </summary>
 public sealed class AllocatorMisuseException : InvalidOperationException
 {

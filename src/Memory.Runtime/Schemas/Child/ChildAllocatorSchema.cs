@@ -2,8 +2,9 @@ namespace Memory.Schemas;
 
 /// <summary>
 /// A pass-through to a parent allocator, O3DE's <c>ChildAllocatorSchema</c>: every block comes from the
-/// parent's public <see cref="IAllocator.Allocate"/>, so the parent's tracking counts it (its totals include
-/// the child's) while the child allocator that holds this schema keeps counts and records of its own.
+/// parent's child interface (<see cref="AllocatorBase.AllocateForChild"/>), so the parent's tracking counts it
+/// (its totals include the child's, guards too) and records it as the child's, while the child allocator that
+/// holds this schema keeps counts and records of its own.
 /// It is how a subsystem tags its memory without keeping a separate heap.
 /// </summary>
 /// <remarks>
