@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Memory.Diagnostics;
 using Memory.Tracking;
@@ -162,6 +163,21 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     /// <inheritdoc/>
     public abstract void GarbageCollect();
 
+    /// <summary>
+    /// A collection asked for by <see cref="AllocatorManager.GarbageCollect"/>, which runs on any thread: an allocator
+    /// whose schema is not thread-safe only notes the request, and its own thread collects at its next slow path.
+    /// </summary>
+    internal abstract void RequestGarbageCollect();
+
+    /// <summary>Allocates a block for a child allocator: the parent counts and records it as the child's, with the child's guards.</summary>
+    internal abstract nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line);
+
+    /// <summary>Frees a block for a child allocator; in checked mode a block that is not the child's is refused.</summary>
+    internal abstract void DeAllocateForChild(AllocatorBase child, nint pointer, nint size, nint alignment);
+
+    /// <summary>Resizes a block for a child allocator.</summary>
+    internal abstract nint ReAllocateForChild(AllocatorBase child, nint pointer, nint newSize, nint newAlignment);
+
     /// <summary>The guarded blocks whose guard bytes were overwritten, oldest first.</summary>
     public IReadOnlyList<GuardViolation> FindGuardViolations()
     {
@@ -188,12 +204,16 @@ public abstract class AllocatorBase : IAllocator, IDisposable
 
     /// <summary>
     /// Leaves the <see cref="AllocatorManager"/>, after handing a leak report to
-    /// <see cref="AllocatorManager.LeakReportOutput"/> if blocks are still live. Memory still allocated stays valid.
+    /// <see cref="AllocatorManager.LeakReportOutput"/> if blocks are still live, and returns the memory the schema
+    /// holds for future allocations. Memory still allocated stays valid and may be freed (or resized) afterwards; a
+    /// new allocation throws <see cref="ObjectDisposedException"/>.
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
+        // From here every call takes the tracked path, which refuses allocations: no check on the fast path.
+        UpdatePath();
         try
         {
             var leaks = Records.GetLeakReport();
@@ -225,7 +245,7 @@ public abstract class AllocatorBase : IAllocator, IDisposable
         {
             TrackingMode mode = Records.Mode;
             bool tracked = mode >= TrackingMode.Records || _checked || _overrun != OverrunDetection.None
-                || _budget is not null || Volatile.Read(ref _guardedBlocks) > 0;
+                || _budget is not null || Volatile.Read(ref _guardedBlocks) > 0 || IsDisposed;
             _path = tracked ? TrackedPath : mode == TrackingMode.Counters && !_schemaKeepsCounts ? CountingPath : FastPath;
         }
     }
@@ -253,6 +273,12 @@ public abstract class AllocatorBase : IAllocator, IDisposable
         if (Interlocked.Decrement(ref _guardedBlocks) == 0)
             UpdatePath();
     }
+
+    /// <summary>Refuses an allocation from a disposed allocator.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private protected void ThrowDisposed()
+        => throw new ObjectDisposedException(Name, $"{Name} is disposed: it allocates no more (blocks allocated before stay valid and may be freed).");
 
     private void RaiseModeTo(TrackingMode minimum)
     {

@@ -45,6 +45,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         : base(name, description, parent, TSchema.IsThreadSafe, minimumMode, TSchema.KeepsCounts)
     {
         _schema = schema;
+        _schema.Attach(this);
         _counters = Records.Counters;
         if (TSchema.KeepsCounts)
             _counters.ReadFrom(this);
@@ -110,8 +111,10 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
         if (path == CountingPath)
         {
-            Uncount(_schema.AllocationSize(pointer));
+            // Counted once the schema has taken the block: a free it refuses (a double free) changes no count.
+            nint usable = _schema.AllocationSize(pointer);
             _schema.DeAllocate(pointer, size, alignment);
+            Uncount(usable);
             return;
         }
 
@@ -137,7 +140,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
         nint oldSize = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved == 0 && RecoverFromOutOfMemory(newSize, newAlignment))
+        if (moved == 0 && RecoverFromFailedReAllocate(pointer, newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved != 0 && path == CountingPath)
         {
@@ -157,6 +160,42 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
     /// <inheritdoc/>
     public override void GarbageCollect() => _schema.GarbageCollect();
+
+    internal sealed override void RequestGarbageCollect()
+    {
+        if (TSchema.IsThreadSafe)
+            GarbageCollect();
+        else
+            _schema.RequestGarbageCollect();
+    }
+
+    internal sealed override nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line)
+    {
+        // The child's guards are made here, so the parent's totals include them and its free checks them.
+        OverrunDetection overrun = child.OverrunDetection != OverrunDetection.None ? child.OverrunDetection : OverrunDetection;
+        if (Path != TrackedPath && overrun == OverrunDetection.None)
+            return Allocate(size, alignment, name, file, line);
+        return AllocateTracked(size, alignment, name, file, line, mayRetry: true, child: child, overrun: overrun);
+    }
+
+    internal sealed override void DeAllocateForChild(AllocatorBase child, nint pointer, nint size, nint alignment)
+    {
+        if (Path != TrackedPath)
+            DeAllocate(pointer, size, alignment);
+        else
+            DeAllocateTracked(pointer, size, alignment, child);
+    }
+
+    internal sealed override nint ReAllocateForChild(AllocatorBase child, nint pointer, nint newSize, nint newAlignment)
+        => Path != TrackedPath ? ReAllocate(pointer, newSize, newAlignment) : ReAllocateTracked(pointer, newSize, newAlignment, child);
+
+    /// <summary>Returns what the schema holds for future allocations; live blocks stay valid.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _schema.Retire();
+        base.Dispose(disposing);
+    }
 
     SchemaCounts ISchemaCountSource.Read() => _schema.Counts;
 
@@ -196,9 +235,16 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line)
         => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line) : _schema.Allocate(size, alignment);
 
-    /// <summary>The out-of-memory handling, for requests the schema could serve once memory is freed.</summary>
+    /// <summary>
+    /// The out-of-memory handling, for requests the schema could serve once memory is freed; <paramref name="size"/>
+    /// is what the schema was asked for (guards included).
+    /// </summary>
     private bool RecoverFromOutOfMemory(nint size, nint alignment)
         => _schema.CanEverServe(size, alignment) && AllocatorManager.HandleOutOfMemory(this, size, alignment);
+
+    /// <summary>The out-of-memory handling for a reallocation that failed, when more free memory could make it succeed.</summary>
+    private bool RecoverFromFailedReAllocate(nint pointer, nint newSize, nint newAlignment)
+        => _schema.CanEverReAllocate(pointer, newSize, newAlignment) && AllocatorManager.HandleOutOfMemory(this, newSize, newAlignment);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateAfterOutOfMemory(nint size, nint alignment, string? name, string? file, int line)
@@ -222,8 +268,10 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateTracked(nint size, nint alignment, string? name, string? file, int line, bool mayRetry,
-        nint releasing = 0)
+        nint releasing = 0, AllocatorBase? child = null, OverrunDetection? overrun = null)
     {
+        if (IsDisposed)
+            ThrowDisposed();
         AllocationRecords records = Records;
         TrackingMode mode = records.Mode;
         bool isChecked = IsChecked;
@@ -233,14 +281,15 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         nint user, usable, raw = 0, rawSize = 0;
         BlockLayout layout;
         // Guards and fills need to write the block; an external range is never written.
-        switch (TSchema.ManagesExternalMemory ? OverrunDetection.None : OverrunDetection)
+        // A forwarding schema (a child) has its parent make the guards, so they are in the parent's totals.
+        switch (TSchema.ManagesExternalMemory || TSchema.ForwardsCallSite ? OverrunDetection.None : overrun ?? OverrunDetection)
         {
             case OverrunDetection.GuardBytes:
                 if (!GuardedBlocks.TryGetGuardBytesRequest(size, alignment, out nint front, out rawSize))
                     return 0;
                 GuardedBlockAdding();
                 raw = AllocateFromSchema(rawSize, alignment, name, file, line);
-                if (raw == 0 && mayRetry && RecoverFromOutOfMemory(size, alignment))
+                if (raw == 0 && mayRetry && RecoverFromOutOfMemory(rawSize, alignment))
                     raw = AllocateFromSchema(rawSize, alignment, name, file, line);
                 if (raw == 0)
                 {
@@ -288,12 +337,18 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             Freed!.Forget(user);
         }
         if (mode >= TrackingMode.Records || isChecked || layout != BlockLayout.Plain)
-            records.Record(user, size, usable, alignment, name, file, line, layout, counted, raw, rawSize);
+            records.Record(user, size, usable, alignment, name, file, line, layout, counted, raw, rawSize, child);
         return user;
     }
 
+    /// <summary>
+    /// Free with records, checks and guards. Nothing changes until every check has passed and the schema has taken
+    /// the block back: a free that is refused (here or by the schema, which catches double frees on its own) leaves
+    /// the record, the counts and the block as they were. <paramref name="child"/> is the child allocator freeing
+    /// through this one, if any.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void DeAllocateTracked(nint pointer, nint size, nint alignment)
+    private void DeAllocateTracked(nint pointer, nint size, nint alignment, AllocatorBase? child = null)
     {
         AllocationRecords records = Records;
         bool isChecked = IsChecked;
@@ -302,18 +357,19 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             if (isChecked)
                 throw DiagnoseUnknownPointer(pointer, "DeAllocate");
             // A plain block allocated while records were off.
-            if (records.Mode >= TrackingMode.Counters)
-                Uncount(_schema.AllocationSize(pointer));
+            bool counted = records.Mode >= TrackingMode.Counters;
+            nint usable = counted ? _schema.AllocationSize(pointer) : 0;
             _schema.DeAllocate(pointer, size, alignment);
+            if (counted)
+                Uncount(usable);
             RearmBudget();
             return;
         }
 
-        // Refused frees put the record back and leave the block as it was.
-        if (isChecked && CheckFreeArguments(pointer, entry, size, alignment) is { } mismatch)
+        if (isChecked && (CheckOwner(pointer, entry, child, "DeAllocate") ?? CheckFreeArguments(pointer, entry, size, alignment)) is { } refused)
         {
             records.Restore(pointer, entry);
-            throw mismatch;
+            throw refused;
         }
         if (entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(pointer, entry) is { } violation)
         {
@@ -322,14 +378,39 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
                 violation.CallSite, owner: null);
         }
 
+        // A forwarding schema's parent fills the block if it is checked itself; filling it here first would write
+        // over a block the parent may refuse to take (one it has freed already).
+        if (isChecked && !TSchema.ManagesExternalMemory && !TSchema.ForwardsCallSite)
+            FillPatterns.Fill(pointer, entry.Size, FillPatterns.Freed);
+        try
+        {
+            Release(pointer, entry, size, alignment);
+        }
+        catch (AllocatorMisuseException)
+        {
+            records.Restore(pointer, entry);
+            throw;
+        }
         if (entry.Counted)
             Uncount(entry.Size);
-        if (isChecked && !TSchema.ManagesExternalMemory)
-            FillPatterns.Fill(pointer, entry.Size, FillPatterns.Freed);
-        Release(pointer, entry, size, alignment);
         if (isChecked)
             Freed!.Remember(pointer, AllocationRecord.FormatCallSite(entry.File, entry.Line));
         RearmBudget();
+    }
+
+    /// <summary>
+    /// In checked mode, a block drawn by a child allocator is freed or resized only through that child, and a child
+    /// frees only its own blocks: anything else is the wrong allocator, and names the block's owner.
+    /// </summary>
+    private AllocatorMisuseException? CheckOwner(nint pointer, in RecordEntry entry, AllocatorBase? caller, string operation)
+    {
+        if (entry.Child == caller)
+            return null;
+        string owner = entry.Child?.Name ?? Name;
+        string callerName = caller?.Name ?? Name;
+        string site = AllocationRecord.FormatCallSite(entry.File, entry.Line);
+        return new AllocatorMisuseException(callerName, pointer, MisuseKind.WrongAllocator,
+            $"{operation} of a block that belongs to allocator '{owner}' (allocated at {site})", site, owner);
     }
 
     /// <summary>Returns the memory behind a recorded block to where it came from.</summary>
@@ -353,13 +434,17 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private nint ReAllocateTracked(nint pointer, nint newSize, nint newAlignment)
+    private nint ReAllocateTracked(nint pointer, nint newSize, nint newAlignment, AllocatorBase? child = null)
     {
+        if (IsDisposed)
+            ThrowDisposed();
         AllocationRecords records = Records;
         bool isChecked = IsChecked;
         bool found = records.Table.TryGet(pointer, out RecordEntry entry);
         if (!found && isChecked)
             throw DiagnoseUnknownPointer(pointer, "ReAllocate");
+        if (found && isChecked && CheckOwner(pointer, entry, child, "ReAllocate") is { } wrong)
+            throw wrong;
 
         nint oldSize = found ? entry.Size : _schema.AllocationSize(pointer);
         bool moveByHand = !TSchema.ManagesExternalMemory
@@ -370,36 +455,48 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             if (found && entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(pointer, entry) is { } violation)
                 throw new AllocatorMisuseException(Name, pointer, violation.Kind, "ReAllocate found an " + violation.Describe(),
                     violation.CallSite, owner: null);
-            nint fresh = AllocateTracked(newSize, newAlignment, entry.Name, entry.File, entry.Line, mayRetry: true, releasing: oldSize);
+            nint fresh = AllocateTracked(newSize, newAlignment, entry.Name, entry.File, entry.Line, mayRetry: true, releasing: oldSize,
+                child: child);
             if (fresh == 0)
                 return 0;
             unsafe
             {
                 Buffer.MemoryCopy((void*)pointer, (void*)fresh, newSize, Math.Min(oldSize, newSize));
             }
-            DeAllocateTracked(pointer, 0, 0);
+            try
+            {
+                DeAllocateTracked(pointer, 0, 0, child);
+            }
+            catch (AllocatorMisuseException)
+            {
+                DeAllocateTracked(fresh, 0, 0, child);
+                throw;
+            }
             return fresh;
         }
 
         if (Budget is { } budget)
             CheckBudget(budget, newSize - oldSize);
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved == 0 && RecoverFromOutOfMemory(newSize, newAlignment))
+        if (moved == 0 && RecoverFromFailedReAllocate(pointer, newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved == 0)
             return 0;
 
         TrackingMode mode = records.Mode;
+        // The entry read above says whether the old block was counted, even if a change of mode has dropped the
+        // record since; removing it here only keeps the table in step.
         if (found)
-            records.Table.TryRemove(pointer, out entry);
+            records.Table.TryRemove(pointer, out _);
         if (found ? entry.Counted : mode >= TrackingMode.Counters)
             Uncount(oldSize);
         nint usable = UsableSize(moved, newSize);
         bool counted = mode >= TrackingMode.Counters;
         if (counted)
             Count(usable);
-        if (mode >= TrackingMode.Records)
-            records.Record(moved, newSize, usable, newAlignment, entry.Name, entry.File, entry.Line, BlockLayout.Plain, counted);
+        if (mode >= TrackingMode.Records || (isChecked && child is not null))
+            records.Record(moved, newSize, usable, newAlignment, entry.Name, entry.File, entry.Line, BlockLayout.Plain, counted,
+                child: child);
         RearmBudget();
         return moved;
     }
@@ -440,7 +537,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
                 $"{operation} of a block that was already freed (it was allocated at {freedSite})", freedSite, owner: null);
         }
 
-        foreach (var other in AllocatorManager.Allocators)
+        // Newest first: a child registers after its parent and both record the child's blocks; the child owns them.
+        foreach (var other in AllocatorManager.Allocators.Reverse())
         {
             if (other != this && other.Records.Table.TryGet(pointer, out RecordEntry entry))
             {

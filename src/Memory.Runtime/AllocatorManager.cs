@@ -104,7 +104,8 @@ public static class AllocatorManager
 
     /// <summary>
     /// Sets the tracking mode of the allocators called <paramref name="name"/> (<c>*</c>: every allocator
-    /// without a mode of its own): now for the live ones, and for those created later.
+    /// without a mode of its own): now for the live ones, and for those created later. Names ignore case here,
+    /// as in <see cref="TrackingVariable"/>.
     /// </summary>
     public static void SetTrackingMode(string name, TrackingMode mode)
         => Configure(name, new TrackingSettings(mode, null, null));
@@ -167,10 +168,15 @@ public static class AllocatorManager
     }
 
     /// <summary>Asks every allocator to return cached memory, newest first so children release before parents.</summary>
+    /// <remarks>
+    /// Thread-safe allocators collect at once. One whose schema is not thread-safe (a <see cref="PoolAllocator"/>)
+    /// may be in use on another thread, so it only notes the request and collects on its own thread, at its next
+    /// slow path; call its own <see cref="AllocatorBase.GarbageCollect"/> from that thread to collect at once.
+    /// </remarks>
     public static void GarbageCollect()
     {
         foreach (var allocator in Allocators.Reverse())
-            allocator.GarbageCollect();
+            allocator.RequestGarbageCollect();
     }
 
     /// <summary>
@@ -179,7 +185,8 @@ public static class AllocatorManager
     /// </summary>
     /// <remarks>
     /// The collection covers the failing allocator and every allocator whose schema is thread-safe; an
-    /// allocator that is not thread-safe may be in use on another thread, so only its owner collects it.
+    /// allocator that is not thread-safe may be in use on another thread, so it only notes the request and
+    /// collects on its own thread later.
     /// </remarks>
     public static void AddOutOfMemoryListener(Action<OutOfMemoryEvent> listener)
     {
@@ -302,8 +309,10 @@ public static class AllocatorManager
                 listener(new OutOfMemoryEvent(allocator, size, alignment));
             foreach (var other in Allocators.Reverse())
             {
-                if (other == allocator || other.IsThreadSafe)
+                if (other == allocator)
                     other.GarbageCollect();
+                else
+                    other.RequestGarbageCollect();
             }
             return true;
         }
@@ -330,7 +339,7 @@ public static class AllocatorManager
             Settings[name] = change.Or(Settings.GetValueOrDefault(name));
             affected = name == TrackingSettings.AllAllocators
                 ? Registered.Where(a => !Settings.ContainsKey(a.Name)).ToArray()
-                : Registered.Where(a => a.Name == name).ToArray();
+                : Registered.Where(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)).ToArray();
         }
         foreach (var allocator in affected)
         {

@@ -5,7 +5,8 @@ namespace Memory;
 /// <summary>
 /// A pointer was handed to an allocator that does not own it, or freed twice, or freed with the wrong
 /// size or alignment, or its guard bytes were overwritten. Raised in checked mode (and by overrun
-/// detection) before anything is corrupted: the operation that raised it did nothing.
+/// detection, and for double frees in every mode) before anything is corrupted: the operation that raised it did
+/// nothing.
 /// </summary>
 public sealed class AllocatorMisuseException : InvalidOperationException
 {
@@ -26,6 +27,7 @@ public sealed class AllocatorMisuseException : InvalidOperationException
         string? allocationSite, string? owner)
         : base($"{allocatorName}: {message} (pointer 0x{pointer:X})")
     {
+        Detail = message;
         AllocatorName = allocatorName;
         Pointer = pointer;
         Kind = kind;
@@ -47,4 +49,11 @@ public sealed class AllocatorMisuseException : InvalidOperationException
 
     /// <summary>The allocator that owns the block, when it was freed through another one.</summary>
     public string? OwnerName { get; }
+
+    /// <summary>The sentence describing the misuse, without the allocator's name and the pointer.</summary>
+    internal string Detail { get; }
+
+    /// <summary>The same misuse reported by <paramref name="allocatorName"/>: a child allocator reports what its parent found.</summary>
+    internal AllocatorMisuseException ReportedBy(string allocatorName)
+        => allocatorName == AllocatorName ? this : new(allocatorName, Pointer, Kind, Detail, AllocationSite, OwnerName);
 }

@@ -34,7 +34,11 @@ public abstract class ChildAllocator<TParent> : AllocatorBase<ChildAllocatorSche
     {
     }
 
-    private ChildAllocator(string? name, string description, TParent parent)
+    /// <summary>Creates a child of a given parent instance rather than the process-wide one (a parent of its own, tests).</summary>
+    /// <param name="name">The name shown in reports and used to configure tracking; null for the class name.</param>
+    /// <param name="description">What the allocator is for.</param>
+    /// <param name="parent">The allocator the memory comes from.</param>
+    protected ChildAllocator(string? name, string description, TParent parent)
         : base(name, description, new ChildAllocatorSchema<TParent>(parent), parent)
     {
     }

@@ -54,6 +54,21 @@ public interface IAllocationSchema
     {
     }
 
+    /// <summary>
+    /// Tells the schema which allocator holds it, so that the misuse it finds itself (a double free caught by its
+    /// freed-block key) names that allocator, and a forwarding schema can tell its parent whose block it is. Called
+    /// once, before the schema is used.
+    /// </summary>
+    void Attach(AllocatorBase allocator)
+    {
+    }
+
+    /// <summary>
+    /// Called once when the allocator is disposed: no allocation follows, so memory held for future ones can go back
+    /// to its source. Live blocks stay valid. By default a <see cref="GarbageCollect"/>.
+    /// </summary>
+    void Retire() => GarbageCollect();
+
     /// <summary>Allocates a block, or returns 0 when it cannot.</summary>
     nint Allocate(nint size, nint alignment);
 
@@ -63,6 +78,12 @@ public interface IAllocationSchema
     /// and calling the listeners cannot help it. Called only after <see cref="Allocate(nint, nint)"/> failed.
     /// </summary>
     bool CanEverServe(nint size, nint alignment) => true;
+
+    /// <summary>
+    /// Whether a reallocation that failed could succeed once memory is freed; called only after
+    /// <see cref="ReAllocate"/> returned 0. By default whether the new shape could ever be served.
+    /// </summary>
+    bool CanEverReAllocate(nint pointer, nint newSize, nint newAlignment) => CanEverServe(newSize, newAlignment);
 
     /// <summary>
     /// Allocates a block on behalf of a caller, passing its label and site on; called instead of
@@ -90,4 +111,13 @@ public interface IAllocationSchema
 
     /// <summary>Returns free memory the schema caches to its source.</summary>
     void GarbageCollect();
+
+    /// <summary>
+    /// A collection asked for from a thread that may not be the one using the schema (see
+    /// <see cref="AllocatorManager.GarbageCollect"/>); called only for schemas that are not thread-safe, which note
+    /// it and collect on their own thread later. By default nothing.
+    /// </summary>
+    void RequestGarbageCollect()
+    {
+    }
 }

@@ -157,7 +157,7 @@ public sealed class AllocationRecords
 
     /// <summary>Records a block; the caller has decided that it must be recorded.</summary>
     internal void Record(nint address, nint requested, nint size, nint alignment, string? name, string? file, int line,
-        BlockLayout layout, bool counted, nint raw = 0, nint rawSize = 0)
+        BlockLayout layout, bool counted, nint raw = 0, nint rawSize = 0, AllocatorBase? child = null)
     {
         var entry = new RecordEntry
         {
@@ -175,9 +175,17 @@ public sealed class AllocationRecords
             Stack = _mode == TrackingMode.RecordsWithStacks ? CaptureStack() : null,
             Raw = raw,
             RawSize = rawSize,
+            Child = child,
         };
         Table.Add(address, entry);
+
+        // A change of mode below Records clears the plain records after it is set; a record added after that clear
+        // would outlive the mode. The block is still the caller's (not returned yet), so only this call can remove it.
+        if (layout == BlockLayout.Plain && !KeepsPlainRecords)
+            Table.TryRemove(address, out _);
     }
+
+    private bool KeepsPlainRecords => _mode >= TrackingMode.Records || _owner.IsChecked;
 
     /// <summary>Puts back an entry taken out by a free that was then refused.</summary>
     internal void Restore(nint address, in RecordEntry entry) => Table.Add(address, entry);

@@ -23,7 +23,7 @@ internal readonly record struct TrackingSettings(TrackingMode? Mode, bool? Check
     /// </summary>
     public static Dictionary<string, TrackingSettings> Parse(string? text)
     {
-        var settings = new Dictionary<string, TrackingSettings>(StringComparer.Ordinal);
+        var settings = new Dictionary<string, TrackingSettings>(StringComparer.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(text))
             return settings;
 

@@ -340,8 +340,8 @@ public unsafe class PoolAllocatorTests
             allocator.DeAllocate(block);
         long reserved = allocator.ReservedBytes;
 
-        // As AllocatorManager does when some other allocator runs out of memory on another thread.
-        var collector = new Thread(allocator.GarbageCollect);
+        // What AllocatorManager asks of a pool, from whatever thread it runs on.
+        var collector = new Thread(allocator.RequestGarbageCollect);
         collector.Start();
         collector.Join();
         Assert.Equal(reserved, allocator.ReservedBytes);

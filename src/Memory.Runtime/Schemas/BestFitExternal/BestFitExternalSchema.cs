@@ -35,6 +35,13 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
     public const int DefaultGranule = 16;
 
     private readonly ExternalBlockMap _map;
+    private readonly Owner _owner;
+
+    // The allocator's name, set once by Attach: the schema is a readonly struct shared by copies.
+    private sealed class Owner
+    {
+        public string? Name;
+    }
 
     /// <summary>Creates the schema over <c>[baseAddress, baseAddress + length)</c>, all of it free.</summary>
     /// <param name="baseAddress">The start of the range; any value but 0, which would make offset 0 look like a failure.</param>
@@ -58,6 +65,7 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
         Length = length;
         DefaultAlignment = defaultAlignment;
         _map = new ExternalBlockMap(length, defaultAlignment);
+        _owner = new Owner();
     }
 
     /// <summary>The start of the range.</summary>
@@ -129,6 +137,16 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
     public bool CanEverServe(nint size, nint alignment) => size <= Length;
 
     /// <inheritdoc/>
+    public void Attach(AllocatorBase allocator) => _owner.Name = allocator.Name;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// False: a block here only grows in place, so a failed growth is a neighbour in the way, which no collection of
+    /// other allocators can move.
+    /// </remarks>
+    public bool CanEverReAllocate(nint pointer, nint newSize, nint newAlignment) => false;
+
+    /// <inheritdoc/>
     public nint Allocate(nint size, nint alignment)
     {
         long offset;
@@ -145,7 +163,7 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
         lock (_map)
             freed = _map.Free(OffsetInRange(pointer));
         if (!freed)
-            throw new AllocatorMisuseException(nameof(BestFitExternalSchema), pointer, "DeAllocate of an address that is not an allocated block of this range");
+            throw NotABlock(pointer, "DeAllocate");
     }
 
     /// <summary>Resizes the block in place; returns 0, leaving it unchanged, when it would have to move.</summary>
@@ -162,7 +180,7 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
                 resized = _map.TryResize(offset, newSize, newAlignment == 0 ? DefaultAlignment : newAlignment);
         }
         if (resized == long.MinValue)
-            throw new AllocatorMisuseException(nameof(BestFitExternalSchema), pointer, "ReAllocate of an address that is not an allocated block of this range");
+            throw NotABlock(pointer, "ReAllocate");
         return resized == ExternalBlockMap.Failed ? 0 : pointer;
     }
 
@@ -174,7 +192,7 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
         lock (_map)
             length = _map.LengthOf(OffsetInRange(pointer));
         if (length == ExternalBlockMap.Failed)
-            throw new AllocatorMisuseException(nameof(BestFitExternalSchema), pointer, "AllocationSize of an address that is not an allocated block of this range");
+            throw NotABlock(pointer, "AllocationSize");
         return (nint)length;
     }
 
@@ -188,6 +206,30 @@ public readonly struct BestFitExternalSchema : IAllocationSchema
     {
         lock (_map)
             return _map.FreeBlocks();
+    }
+
+    /// <summary>
+    /// What an address that is no allocated block is: in a free part of the range, a block freed already (a double
+    /// free); anywhere else, a pointer that is not a block of this range.
+    /// </summary>
+    private AllocatorMisuseException NotABlock(nint pointer, string operation)
+    {
+        long offset = OffsetInRange(pointer);
+        bool inFreePart = false;
+        if (offset != ExternalBlockMap.Failed)
+        {
+            lock (_map)
+            {
+                foreach (var (start, length) in _map.FreeBlocks())
+                    inFreePart |= offset >= start && offset < start + length;
+            }
+        }
+        string name = _owner.Name ?? nameof(BestFitExternalSchema);
+        return inFreePart
+            ? new AllocatorMisuseException(name, pointer, Diagnostics.MisuseKind.DoubleFree,
+                $"{operation} of an address in a free part of the range (a block freed already)", allocationSite: null, owner: null)
+            : new AllocatorMisuseException(name, pointer, Diagnostics.MisuseKind.ForeignPointer,
+                $"{operation} of an address that is not an allocated block of this range", allocationSite: null, owner: null);
     }
 
     // An address outside the range maps to an offset no block has, so lookups simply fail.

@@ -2,8 +2,9 @@ namespace Memory.Schemas;
 
 /// <summary>
 /// A pass-through to a parent allocator, O3DE's <c>ChildAllocatorSchema</c>: every block comes from the
-/// parent's public <see cref="IAllocator.Allocate"/>, so the parent's tracking counts it (its totals include
-/// the child's) while the child allocator that holds this schema keeps counts and records of its own.
+/// parent's child interface (<see cref="AllocatorBase.AllocateForChild"/>), so the parent's tracking counts it
+/// (its totals include the child's, guards too) and records it as the child's, while the child allocator that
+/// holds this schema keeps counts and records of its own.
 /// It is how a subsystem tags its memory without keeping a separate heap.
 /// </summary>
 /// <remarks>
@@ -18,6 +19,7 @@ public struct ChildAllocatorSchema<TParent> : IAllocationSchema
     where TParent : AllocatorBase
 {
     private readonly TParent _parent;
+    private AllocatorBase? _child;
     private long _allocatedBytes;
 
     /// <summary>Creates the schema over <paramref name="parent"/>.</summary>
@@ -25,8 +27,11 @@ public struct ChildAllocatorSchema<TParent> : IAllocationSchema
     {
         ArgumentNullException.ThrowIfNull(parent);
         _parent = parent;
+        _child = null;
         _allocatedBytes = 0;
     }
+
+    private readonly AllocatorBase Child => _child ?? throw new InvalidOperationException("The child schema is not attached to its allocator.");
 
     /// <summary>The allocator the memory comes from.</summary>
     public readonly TParent Parent => _parent;
@@ -47,30 +52,60 @@ public struct ChildAllocatorSchema<TParent> : IAllocationSchema
     public readonly long Capacity => _parent.Capacity;
 
     /// <inheritdoc/>
+    public void Attach(AllocatorBase allocator) => _child = allocator;
+
+    /// <summary>
+    /// False: a request the parent refused has been through the parent's out-of-memory handling already, and running
+    /// it again for the child would call the listeners and collect every allocator a second time.
+    /// </summary>
+    public readonly bool CanEverServe(nint size, nint alignment) => false;
+
+    /// <inheritdoc/>
     public nint Allocate(nint size, nint alignment) => Allocate(size, alignment, name: null, file: null, line: 0);
 
     /// <inheritdoc/>
     public nint Allocate(nint size, nint alignment, string? name, string? file, int line)
     {
-        nint pointer = _parent.Allocate(size, alignment, name, file, line);
+        nint pointer = _parent.AllocateForChild(Child, size, alignment, name, file, line);
         if (pointer != 0)
             Interlocked.Add(ref _allocatedBytes, _parent.AllocationSize(pointer));
         return pointer;
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The parent frees first; the child's count changes only once it has. Misuse the parent finds (a double free, a
+    /// damaged guard, a block of another allocator) is reported under the child's name, and changes nothing.
+    /// </remarks>
     public void DeAllocate(nint pointer, nint size, nint alignment)
     {
-        // Read the size before the block goes back: afterwards it belongs to the parent.
-        Interlocked.Add(ref _allocatedBytes, -_parent.AllocationSize(pointer));
-        _parent.DeAllocate(pointer, size, alignment);
+        nint usable;
+        try
+        {
+            // Read the size before the block goes back: afterwards it belongs to the parent.
+            usable = _parent.AllocationSize(pointer);
+            _parent.DeAllocateForChild(Child, pointer, size, alignment);
+        }
+        catch (AllocatorMisuseException misuse)
+        {
+            throw misuse.ReportedBy(Child.Name);
+        }
+        Interlocked.Add(ref _allocatedBytes, -usable);
     }
 
     /// <inheritdoc/>
     public nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
-        nint oldSize = _parent.AllocationSize(pointer);
-        nint moved = _parent.ReAllocate(pointer, newSize, newAlignment);
+        nint oldSize, moved;
+        try
+        {
+            oldSize = _parent.AllocationSize(pointer);
+            moved = _parent.ReAllocateForChild(Child, pointer, newSize, newAlignment);
+        }
+        catch (AllocatorMisuseException misuse)
+        {
+            throw misuse.ReportedBy(Child.Name);
+        }
         if (moved != 0)
             Interlocked.Add(ref _allocatedBytes, _parent.AllocationSize(moved) - oldSize);
         return moved;

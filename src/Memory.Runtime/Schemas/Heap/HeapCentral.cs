@@ -57,6 +57,12 @@ internal sealed unsafe class HeapCentral
     /// <summary>Written into every header of this heap, so that a block of another heap is recognised.</summary>
     public nint Tag { get; }
 
+    /// <summary>The key written into the second word of every free small block (see <see cref="Diagnostics.FreedBlockKey"/>).</summary>
+    public nint Key { get; } = Diagnostics.FreedBlockKey.New();
+
+    /// <summary>The allocator the heap belongs to, named in the misuse it reports.</summary>
+    public string? OwnerName { get; set; }
+
     /// <summary>Raised by <see cref="GarbageCollect"/>; a thread cache that sees it change flushes itself.</summary>
     public int Epoch => Volatile.Read(ref _epoch);
 

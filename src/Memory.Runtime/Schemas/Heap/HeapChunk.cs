@@ -53,6 +53,14 @@ internal struct HeapChunk
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe nint NextOf(nint freeBlock) => *(nint*)freeBlock;
 
+    /// <summary>Marks a block free with the heap's key in its second word (every block is at least 16 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SetKey(nint freeBlock, nint key) => ((nint*)freeBlock)[1] = key;
+
+    /// <summary>Clears the key of a block being handed out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void ClearKey(nint block) => ((nint*)block)[1] = 0;
+
     /// <summary>Writes the intrusive link of a free block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SetNext(nint freeBlock, nint next) => *(nint*)freeBlock = next;

@@ -70,9 +70,14 @@ public readonly struct HeapSchema : IAllocationSchema
         HeapChunk* header = HeaderOf(pointer);
         HeapThreadCache cache = HeapThreadCaches.For(_heap);
         if (header->Kind == HeapChunk.SmallKind)
-            cache.Free(pointer, header->SizeClass);
+        {
+            if (!cache.Free(pointer, header->SizeClass))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(_heap.OwnerName, pointer);
+        }
         else
+        {
             cache.FreeLarge(pointer, header);
+        }
     }
 
     /// <summary>
@@ -86,6 +91,8 @@ public readonly struct HeapSchema : IAllocationSchema
         nint oldSize;
         if (header->Kind == HeapChunk.SmallKind)
         {
+            if (Diagnostics.FreedBlockKey.HasKey(pointer, _heap.Key))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(_heap.OwnerName, pointer);
             if (newClass == header->SizeClass)
                 return pointer;
             oldSize = HeapSizeClasses.SizeOf(header->SizeClass);
@@ -126,6 +133,10 @@ public readonly struct HeapSchema : IAllocationSchema
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowForeign(nint pointer)
-        => throw new AllocatorMisuseException(nameof(HeapSchema), pointer, "the block does not belong to this heap");
+    private void ThrowForeign(nint pointer)
+        => throw new AllocatorMisuseException(_heap.OwnerName ?? nameof(HeapSchema), pointer, Diagnostics.MisuseKind.ForeignPointer,
+            "the pointer is not a block of this heap (its chunk header carries another heap's tag)", allocationSite: null, owner: null);
+
+    /// <inheritdoc/>
+    public void Attach(AllocatorBase allocator) => _heap.OwnerName = allocator.Name;
 }

@@ -18,6 +18,7 @@ namespace Memory.Schemas;
 internal sealed unsafe class HeapThreadCache
 {
     private readonly Bin[] _bins = BuildBins();
+    private readonly nint _key;
     private long _allocatedBytes;
     private int _epoch;
 
@@ -33,6 +34,7 @@ internal sealed unsafe class HeapThreadCache
     public HeapThreadCache(HeapCentral heap)
     {
         Heap = heap;
+        _key = heap.Key;
         _epoch = heap.Epoch;
     }
 
@@ -65,23 +67,29 @@ internal sealed unsafe class HeapThreadCache
         if (block == 0)
             return AllocateAfterRefill(sizeClass);
         bin.Head = HeapChunk.NextOf(block);
+        HeapChunk.ClearKey(block);
         bin.Count--;
         Count(bin.Size);
         return block;
     }
 
+    /// <summary>Frees a small block; false, changing nothing, when it is free already (its second word holds the heap's key).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Free(nint block, int sizeClass)
+    public bool Free(nint block, int sizeClass)
     {
+        if (Diagnostics.FreedBlockKey.HasKey(block, _key))
+            return false;
         if (_epoch != Heap.Epoch)
             FlushAll();
 
         ref Bin bin = ref BinAt(sizeClass);
         HeapChunk.SetNext(block, bin.Head);
+        HeapChunk.SetKey(block, _key);
         bin.Head = block;
         Count(-bin.Size);
         if (++bin.Count >= bin.Limit)
             Flush(ref bin, sizeClass, bin.Count / 2);
+        return true;
     }
 
     public nint AllocateLarge(nint size, nint alignment)
@@ -123,6 +131,7 @@ internal sealed unsafe class HeapThreadCache
             return 0;
 
         bin.Head = HeapChunk.NextOf(head);
+        HeapChunk.ClearKey(head);
         bin.Count = taken - 1;
         Count(bin.Size);
         return head;

@@ -30,6 +30,9 @@ internal sealed unsafe class HphaHeap
 
     public readonly HphaOptions Options;
 
+    /// <summary>The allocator the heap belongs to, named in the misuse it reports.</summary>
+    public string? OwnerName;
+
     public HphaHeap(HphaOptions options)
     {
         Options = options;
@@ -97,7 +100,10 @@ internal sealed unsafe class HphaHeap
     public void FreeOther(nint pointer, RegionHeader* region)
     {
         if (region->Kind == RegionKind.Chunk)
-            Tree.Free(pointer);
+        {
+            if (!Tree.Free(pointer))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+        }
         else
             Big.Free(pointer, (BigBlockHeader*)region);
     }
@@ -123,12 +129,16 @@ internal sealed unsafe class HphaHeap
 
         if (IsSmall(region, pointer))
         {
+            if (Small.IsFree(pointer))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             // Same bucket: nothing to do. Any other size moves, so the block's size stays what the request asks.
             if (small && aligned && index == SmallBlockBuckets.BucketOf(pointer, PageSize))
                 return pointer;
         }
         else if (region->Kind == RegionKind.Chunk)
         {
+            if (Tree.IsFree(pointer))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             if (!small && aligned && newSize <= MaxRequest && IsTreeRequest(newSize, newAlignment) && Tree.TryResize(pointer, newSize))
                 return pointer;
         }
@@ -163,9 +173,14 @@ internal sealed unsafe class HphaHeap
 
         RegionHeader* region = RegionOf(pointer);
         if (IsSmall(region, pointer))
-            Small.Free(pointer, ref Tree);
+        {
+            if (!Small.Free(pointer, ref Tree))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+        }
         else
+        {
             FreeOther(pointer, region);
+        }
         return moved;
     }
 }

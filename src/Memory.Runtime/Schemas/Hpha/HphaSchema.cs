@@ -96,10 +96,18 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
         HphaHeap heap = _heap;
         RegionHeader* region = heap.RegionOf(pointer);
         if (heap.IsSmall(region, pointer))
-            heap.Small.Free(pointer, ref heap.Tree);
+        {
+            if (!heap.Small.Free(pointer, ref heap.Tree))
+                Diagnostics.FreedBlockKey.ThrowDoubleFree(heap.OwnerName, pointer);
+        }
         else
+        {
             heap.FreeOther(pointer, region);
+        }
     }
+
+    /// <inheritdoc/>
+    public void Attach(AllocatorBase allocator) => _heap.OwnerName = allocator.Name;
 
     /// <inheritdoc/>
     public nint ReAllocate(nint pointer, nint newSize, nint newAlignment)

@@ -39,10 +39,14 @@ internal unsafe struct SmallBlockBuckets
     private readonly nint _pageSize;
     private readonly int _emptyPagesKept;
 
+    // Free-list links are stored XOR this key, so a block freed twice is recognised (see FreedBlockKey).
+    private readonly nint _key;
+
     public SmallBlockBuckets(nint pageSize, int emptyPagesKept)
     {
         _pageSize = pageSize;
         _emptyPagesKept = emptyPagesKept;
+        _key = Diagnostics.FreedBlockKey.New();
         for (int index = 0; index < Count; index++)
         {
             ref Bucket bucket = ref BucketAt(index);
@@ -80,62 +84,117 @@ internal unsafe struct SmallBlockBuckets
     }
 
     /// <summary>Takes a block from bucket <paramref name="index"/>; 0 when a new page is needed and the OS has none.</summary>
+    /// <remarks>The lock is released in a finally block: a fault while it is held (a page overwritten by a stray write) must not leave the bucket locked for every later call.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint Allocate(int index, ref TreeHeap tree)
     {
         ref Bucket bucket = ref BucketAt(index);
         bucket.Gate.Enter();
-        var page = (SmallPage*)bucket.Pages;
-        if (page == null)
+        try
         {
-            page = AddPage(ref bucket, index, ref tree);
+            var page = (SmallPage*)bucket.Pages;
             if (page == null)
             {
-                bucket.Gate.Exit();
-                return 0;
+                page = AddPage(ref bucket, index, ref tree);
+                if (page == null)
+                    return 0;
             }
-        }
 
-        nint block = page->FreeList;
-        if (block != 0)
-        {
-            page->FreeList = *(nint*)block;
-        }
-        else
-        {
-            // The free list is empty, so every block carved so far is in use and, the page being on the
-            // list of pages with room, the untouched end still holds one more.
-            block = page->Bump - page->ElementSize;
-            page->Bump = block;
-        }
+            nint block = page->FreeList;
+            if (block != 0)
+            {
+                page->FreeList = *(nint*)block ^ _key;
+                *(nint*)block = 0;
+            }
+            else
+            {
+                // The free list is empty, so every block carved so far is in use and, the page being on the
+                // list of pages with room, the untouched end still holds one more.
+                block = page->Bump - page->ElementSize;
+                page->Bump = block;
+                *(nint*)block = 0;  // a page started afresh may still hold the links of its earlier blocks
+            }
 
-        int used = page->Used++;
-        if (used == 0)
-            bucket.EmptyPages--;
-        if (used + 1 == page->Capacity)
-            RemovePage(ref bucket, page);
-        bucket.AllocatedBytes += page->ElementSize;
-        bucket.Gate.Exit();
-        return block;
+            int used = page->Used++;
+            if (used == 0)
+                bucket.EmptyPages--;
+            if (used + 1 == page->Capacity)
+                RemovePage(ref bucket, page);
+            bucket.AllocatedBytes += page->ElementSize;
+            return block;
+        }
+        finally
+        {
+            bucket.Gate.Exit();
+        }
     }
 
-    /// <summary>Returns a small block to its bucket.</summary>
+    /// <summary>
+    /// Returns a small block to its bucket; false, changing nothing, when the block is free already (its first word
+    /// decodes to a link of its page's free list, see <see cref="Diagnostics.FreedBlockKey"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Free(nint pointer, ref TreeHeap tree)
+    public bool Free(nint pointer, ref TreeHeap tree)
     {
         var page = (SmallPage*)(pointer & ~(_pageSize - 1));
         ref Bucket bucket = ref BucketAt(page->BucketIndex);
         bucket.Gate.Enter();
-        *(nint*)pointer = page->FreeList;
-        page->FreeList = pointer;
-        int used = page->Used;
-        if (used == page->Capacity)
-            PushPage(ref bucket, page);
-        page->Used = --used;
-        bucket.AllocatedBytes -= page->ElementSize;
-        if (used == 0)
-            OnPageEmptied(ref bucket, page, ref tree);
-        bucket.Gate.Exit();
+        try
+        {
+            if (Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1) && IsOnFreeList(page, pointer))
+                return false;
+            *(nint*)pointer = page->FreeList ^ _key;
+            page->FreeList = pointer;
+            int used = page->Used;
+            if (used == page->Capacity)
+                PushPage(ref bucket, page);
+            page->Used = --used;
+            bucket.AllocatedBytes -= page->ElementSize;
+            if (used == 0)
+                OnPageEmptied(ref bucket, page, ref tree);
+            return true;
+        }
+        finally
+        {
+            bucket.Gate.Exit();
+        }
+    }
+
+    /// <summary>Whether a small block is free (for a reallocation, which must not move a freed block).</summary>
+    public bool IsFree(nint pointer)
+    {
+        if (!Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1))
+            return false;
+        var page = (SmallPage*)(pointer & ~(_pageSize - 1));
+        ref Bucket bucket = ref BucketAt(page->BucketIndex);
+        bucket.Gate.Enter();
+        try
+        {
+            return IsOnFreeList(page, pointer);
+        }
+        finally
+        {
+            bucket.Gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Whether the block is on its page's free list: the confirmation of a block that looks freed, since a live
+    /// block may hold a copy of a freed one's link (a reallocation copies whatever the old block held).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly bool IsOnFreeList(SmallPage* page, nint pointer)
+    {
+        // Below the carving point nothing has been handed out since the page (re)started: a kept empty page forgets
+        // its free list and carves afresh.
+        if (pointer < page->Bump || page->Used == 0)
+            return true;
+        for (nint block = page->FreeList; block != 0; block = *(nint*)block ^ _key)
+        {
+            if (block == pointer)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Returns every empty page of every bucket to the tree.</summary>
@@ -145,19 +204,25 @@ internal unsafe struct SmallBlockBuckets
         {
             ref Bucket bucket = ref BucketAt(index);
             bucket.Gate.Enter();
-            var page = (SmallPage*)bucket.Pages;
-            while (page != null)
+            try
             {
-                var next = (SmallPage*)page->Next;
-                if (page->Used == 0)
+                var page = (SmallPage*)bucket.Pages;
+                while (page != null)
                 {
-                    RemovePage(ref bucket, page);
-                    tree.FreePage((nint)page);
+                    var next = (SmallPage*)page->Next;
+                    if (page->Used == 0)
+                    {
+                        RemovePage(ref bucket, page);
+                        tree.FreePage((nint)page);
+                    }
+                    page = next;
                 }
-                page = next;
+                bucket.EmptyPages = 0;
             }
-            bucket.EmptyPages = 0;
-            bucket.Gate.Exit();
+            finally
+            {
+                bucket.Gate.Exit();
+            }
         }
     }
 
@@ -255,7 +320,7 @@ internal unsafe struct SmallBlockBuckets
 [StructLayout(LayoutKind.Explicit, Size = 64)]
 internal struct SmallPage
 {
-    /// <summary>The last freed block; each free block holds the next one in its first word.</summary>
+    /// <summary>The last freed block; each free block holds the next one in its first word, XOR the buckets' key.</summary>
     [FieldOffset(16)] public nint FreeList;
 
     /// <summary>The lowest block carved so far; the next one is carved just below it.</summary>

@@ -35,6 +35,9 @@ internal unsafe struct TreeHeap
     private const int MinHeldAllowance = 64 * 1024 * HeldShare;
 
     private SpinGate _gate;
+
+    // Written into the second word of blocks held on the quick lists, which stay marked used (see Free).
+    private readonly nint _key = Diagnostics.FreedBlockKey.New();
     private QuickLists _quick;
     private FreeBlockBins _bins;
     private FreeBlockTree _free;
@@ -73,6 +76,7 @@ internal unsafe struct TreeHeap
             nint held = _quick.TryPop(request);
             if (held != 0)
             {
+                ((nint*)held)[1] = 0;  // the freed-block key Free wrote
                 _allocatedBytes += request;
                 _gate.Exit();
                 return held;
@@ -89,18 +93,37 @@ internal unsafe struct TreeHeap
         return header == 0 ? 0 : BoundaryTag.Memory(header);
     }
 
-    /// <summary>Frees a block from <see cref="Allocate"/>.</summary>
-    public void Free(nint memory)
+    /// <summary>
+    /// Frees a block from <see cref="Allocate"/>; false, changing nothing, when it is free already: released to the
+    /// tree (its header says so) or held on a quick list (its second word holds the key, see
+    /// <see cref="Diagnostics.FreedBlockKey"/>).
+    /// </summary>
+    public bool Free(nint memory)
     {
         nint header = BoundaryTag.HeaderOf(memory);
         _gate.Enter();
-        nint size = BoundaryTag.BlockSize(header);
-        _allocatedBytes -= size;
-        // Hold it for reuse while what is held stays a small share of what is in use (HeldShare).
-        if ((_quick.HeldBytes + size) * HeldShare > _allocatedBytes + MinHeldAllowance || !_quick.TryPush(memory, size))
-            Release(header);
-        _gate.Exit();
+        try
+        {
+            if (!BoundaryTag.IsUsed(header) || Diagnostics.FreedBlockKey.HasKey(memory, _key))
+                return false;
+            nint size = BoundaryTag.BlockSize(header);
+            _allocatedBytes -= size;
+            // Hold it for reuse while what is held stays a small share of what is in use (HeldShare).
+            if ((_quick.HeldBytes + size) * HeldShare <= _allocatedBytes + MinHeldAllowance && _quick.TryPush(memory, size))
+                ((nint*)memory)[1] = _key;
+            else
+                Release(header);
+            return true;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
     }
+
+    /// <summary>Whether a block is free: released to the tree or held on a quick list (see <see cref="Free"/>).</summary>
+    public readonly bool IsFree(nint memory)
+        => !BoundaryTag.IsUsed(BoundaryTag.HeaderOf(memory)) || Diagnostics.FreedBlockKey.HasKey(memory, _key);
 
     /// <summary>
     /// Resizes a live block in place: shrinking returns the tail to the tree, growing absorbs a free block that
@@ -315,7 +338,11 @@ internal unsafe struct TreeHeap
     {
         int list = 0;
         for (nint memory = _quick.PopAny(ref list); memory != 0; memory = _quick.PopAny(ref list))
+        {
+            // A block merged into a free neighbour keeps its words; the key must not outlive its time on the list.
+            ((nint*)memory)[1] = 0;
             Release(BoundaryTag.HeaderOf(memory));
+        }
     }
 
     /// <summary>Adds a free block to the bins or, when larger than they hold, the tree.</summary>

@@ -79,13 +79,13 @@ internal unsafe struct PageHeader
     /// Makes the page serve <paramref name="capacity"/> blocks of <paramref name="blockSize"/>, all of them free and
     /// linked in address order, so the first allocations walk the page forwards.
     /// </summary>
-    public static void FormatForClass(PageHeader* header, nint pageSize, int classIndex, int blockSize, int capacity)
+    public static void FormatForClass(PageHeader* header, nint key, nint pageSize, int classIndex, int blockSize, int capacity)
     {
         nint first = PageStart(header, pageSize);
         nint last = first + (nint)(capacity - 1) * blockSize;
         for (nint block = first; block < last; block += blockSize)
-            FreeList.SetNext(block, block + blockSize);
-        FreeList.SetNext(last, 0);
+            FreeList.SetNext(block, block + blockSize, key);
+        FreeList.SetNext(last, 0, key);
 
         header->FreeBlocks = first;
         header->LocalFree = 0;
@@ -96,14 +96,37 @@ internal unsafe struct PageHeader
     }
 
     /// <summary>Free blocks of the page: the length of both free lists.</summary>
-    public static int CountFreeBlocks(PageHeader* header)
+    public static int CountFreeBlocks(PageHeader* header, nint key)
     {
         int count = 0;
-        for (nint block = header->FreeBlocks; block != 0; block = FreeList.Next(block))
+        for (nint block = header->FreeBlocks; block != 0; block = FreeList.Next(block, key))
             count++;
-        for (nint block = header->LocalFree; block != 0; block = FreeList.Next(block))
+        for (nint block = header->LocalFree; block != 0; block = FreeList.Next(block, key))
             count++;
         return count;
+    }
+
+    /// <summary>
+    /// Whether a block is on one of the page's free lists: the confirmation of a block whose first word looks like a
+    /// link (see <see cref="FreeList"/>), so that a live block holding such a word by chance is never refused.
+    /// </summary>
+    public static bool HoldsFree(PageHeader* header, nint block, nint key)
+    {
+        if (header->ClassIndex == OwnPage)
+            return false;
+        if (header->ClassIndex == Unused)
+            return true;
+        for (nint free = header->FreeBlocks; free != 0; free = FreeList.Next(free, key))
+        {
+            if (free == block)
+                return true;
+        }
+        for (nint free = header->LocalFree; free != 0; free = FreeList.Next(free, key))
+        {
+            if (free == block)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Makes the page hold one live block at its start, for an alignment beyond any class.</summary>
@@ -115,6 +138,8 @@ internal unsafe struct PageHeader
         header->BlockSize = blockSize;
         header->ClassIndex = OwnPage;
         header->InClassList = false;
-        return PageStart(header, pageSize);
+        nint block = PageStart(header, pageSize);
+        FreeList.Clear(block);  // a page from the cache may still hold the link of an earlier block here
+        return block;
     }
 }

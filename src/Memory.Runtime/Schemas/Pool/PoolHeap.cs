@@ -73,6 +73,9 @@ internal unsafe struct PoolHeap
     /// </summary>
     public int NextReclaimAt;
 
+    /// <summary>The key the page free lists are encoded with (see <see cref="FreeList"/>); random, set once.</summary>
+    public nint Key;
+
     /// <summary>The pages: empty-page cache, runs, reserved bytes.</summary>
     public PageSupply Pages;
 
@@ -82,11 +85,6 @@ internal unsafe struct PoolHeap
     /// </summary>
     public int TrimRequested;
 
-    /// <summary>
-    /// The managed id of the thread that last took or emptied a page: the thread using the pool, as far as a
-    /// garbage collection needs to know (see <see cref="PoolSchema.GarbageCollect"/>). Written on slow paths only.
-    /// </summary>
-    public int ActiveThreadId;
 
     /// <summary>Live bytes handed out by this pool, whichever thread freed them. Any thread.</summary>
     public static long LiveBytes(PoolHeap* heap)
@@ -102,6 +100,7 @@ internal unsafe struct PoolHeap
         var heap = (PoolHeap*)AlignToCacheLine(storage);
         *heap = default;
         heap->Layout = layout;
+        heap->Key = Diagnostics.FreedBlockKey.New();
         heap->Remote = (RemoteFreeStack*)((byte*)heap + AlignToCacheLine(sizeof(PoolHeap)));
         *heap->Remote = default;
         heap->Classes = (SizeClassPages*)((byte*)heap->Remote + sizeof(RemoteFreeStack));
@@ -139,7 +138,8 @@ internal unsafe struct PoolHeap
             nint block = page->FreeBlocks;
             if (block != 0)
             {
-                page->FreeBlocks = FreeList.Next(block);
+                page->FreeBlocks = FreeList.Next(block, heap->Key);
+                FreeList.Clear(block);
                 CountAllocation(heap, page->BlockSize);
                 return block;
             }
@@ -186,7 +186,7 @@ internal unsafe struct PoolHeap
         nint block = heap->Remote->TakeAll();
         while (block != 0)
         {
-            nint next = FreeList.Next(block);
+            nint next = RemoteFreeStack.Next(block);
             // Already counted when it was pushed: only the page's bookkeeping changes.
             Release(heap, PageHeader.Of(block, heap->Layout.PageMask), block);
             block = next;
@@ -218,7 +218,7 @@ internal unsafe struct PoolHeap
             while (page != null)
             {
                 PageHeader* next = page->Next;
-                if (PageHeader.CountFreeBlocks(page) == page->Capacity)
+                if (PageHeader.CountFreeBlocks(page, heap->Key) == page->Capacity)
                 {
                     sizeClass->Remove(page);
                     heap->Pages.Return(page);
@@ -233,7 +233,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        FreeList.Push(ref page->LocalFree, block);
+        FreeList.Push(ref page->LocalFree, block, heap->Key);
         if (!page->InClassList)
             ReleaseIntoPageWithoutSpace(heap, page);
     }
@@ -247,7 +247,6 @@ internal unsafe struct PoolHeap
         else
             heap->Classes[page->ClassIndex].AddFirst(page);
 
-        heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
         if (Volatile.Read(ref heap->TrimRequested) != 0)
             Trim(heap);
     }
@@ -268,11 +267,11 @@ internal unsafe struct PoolHeap
             page = TakePage(heap);
             if (page == null)
                 return 0;
-            PageHeader.FormatForClass(page, heap->Layout.PageSize, index, sizeClass->BlockSize, sizeClass->BlocksPerPage);
+            PageHeader.FormatForClass(page, heap->Key, heap->Layout.PageSize, index, sizeClass->BlockSize, sizeClass->BlocksPerPage);
             sizeClass->AddFirst(page);
         }
 
-        nint block = FreeList.Pop(ref page->FreeBlocks);
+        nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key);
         CountAllocation(heap, page->BlockSize);
         return block;
     }
@@ -296,7 +295,6 @@ internal unsafe struct PoolHeap
 
     private static PageHeader* TakePage(PoolHeap* heap)
     {
-        heap->ActiveThreadId = System.Environment.CurrentManagedThreadId;
         if (Volatile.Read(ref heap->TrimRequested) != 0)
             Trim(heap);
         else if (heap->Remote->HasBlocks)

@@ -25,6 +25,9 @@ internal sealed unsafe class PoolHeapMemory
     /// <summary>The options the pool's layout came from.</summary>
     public PoolSchemaOptions Options { get; }
 
+    /// <summary>The allocator the pool belongs to, named in the misuse it reports.</summary>
+    public string? OwnerName { get; set; }
+
     /// <summary>The pool.</summary>
     public PoolHeap* Heap { get; }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Diagnostics;
 using Memory.Schemas.Pool;
 
 namespace Memory.Schemas;
@@ -95,15 +96,29 @@ public unsafe struct PoolSchema : IAllocationSchema
     public readonly bool CanEverServe(nint size, nint alignment) => _heap->Layout.TryPlace(size, alignment, out _, out _);
 
     /// <inheritdoc/>
+    public readonly void Attach(AllocatorBase allocator) => _memory.OwnerName = allocator.Name;
+
+    /// <inheritdoc/>
+    /// <exception cref="AllocatorMisuseException">The block is free already (<see cref="Diagnostics.MisuseKind.DoubleFree"/>); nothing changed.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void DeAllocate(nint pointer, nint size, nint alignment)
-        => PoolHeap.DeAllocate(_heap, PageHeader.Of(pointer, _heap->Layout.PageMask), pointer);
+    {
+        PoolHeap* heap = _heap;
+        nint pageMask = heap->Layout.PageMask;
+        PageHeader* page = PageHeader.Of(pointer, pageMask);
+        if (FreedBlockKey.LooksFreedInPage(pointer, heap->Key, pageMask) && PageHeader.HoldsFree(page, pointer, heap->Key))
+            FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
+        PoolHeap.DeAllocate(heap, page, pointer);
+    }
 
     /// <inheritdoc/>
     /// <remarks>Stays in place when the block already has the size class and alignment asked for; otherwise moves.</remarks>
     public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
         PoolHeap* heap = _heap;
+        if (FreedBlockKey.LooksFreedInPage(pointer, heap->Key, heap->Layout.PageMask)
+            && PageHeader.HoldsFree(PageHeader.Of(pointer, heap->Layout.PageMask), pointer, heap->Key))
+            FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
         if (!heap->Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
 
@@ -125,23 +140,25 @@ public unsafe struct PoolSchema : IAllocationSchema
     public readonly nint AllocationSize(nint pointer) => PageHeader.Of(pointer, _heap->Layout.PageMask)->BlockSize;
 
     /// <summary>
-    /// Returns pages none of whose blocks is live: at once when called on the thread using the pool, otherwise at
-    /// that thread's next page change.
+    /// Returns pages none of whose blocks is live. Like every call on this schema, it must come from the thread using
+    /// the pool (or with the calls serialised by the caller).
+    /// </summary>
+    public readonly void GarbageCollect() => PoolHeap.Trim(_heap);
+
+    /// <summary>
+    /// A collection from any thread (<see cref="AllocatorManager.GarbageCollect"/>, the out-of-memory handling of
+    /// another allocator): only a flag, and the pool's thread trims the next time it takes a page or refills one.
     /// </summary>
     /// <remarks>
-    /// <see cref="AllocatorManager.GarbageCollect"/> (also run when any allocator is out of memory) collects every
-    /// allocator from whatever thread it runs on. Trimming there, while the pool's own thread is inside an
-    /// allocation, would corrupt a pool, which takes no locks. So a collection from any other thread than the one
-    /// that last took or emptied a page only sets a flag, and the pool's thread trims the next time it takes a page
-    /// or empties one.
+    /// Trimming from the caller's thread is never safe here: a pool takes no locks, and a pool handed from one thread
+    /// to another may be in use on a thread no field of the pool names (the hot paths record nothing), so no test of
+    /// the caller can tell that the pool is idle.
     /// </remarks>
-    public readonly void GarbageCollect()
-    {
-        if (System.Environment.CurrentManagedThreadId == Volatile.Read(ref _heap->ActiveThreadId))
-            PoolHeap.Trim(_heap);
-        else
-            Volatile.Write(ref _heap->TrimRequested, 1);
-    }
+    public readonly void RequestGarbageCollect() => Volatile.Write(ref _heap->TrimRequested, 1);
+
+    /// <inheritdoc/>
+    /// <remarks>The allocator is disposed, so no thread allocates from the pool any more: every free page and run goes.</remarks>
+    public readonly void Retire() => PoolHeap.Trim(_heap);
 
     /// <summary>Whether a block already meets an alignment; 0 (the default) is the minimum size, which every block meets.</summary>
     internal static bool IsAligned(nint pointer, nint alignment) => alignment == 0 || (pointer & (alignment - 1)) == 0;

@@ -41,6 +41,9 @@ internal struct RemoteFreeStack
     /// <summary>Whether any block waits to be drained.</summary>
     public bool HasBlocks => Volatile.Read(ref _head) != 0;
 
+    /// <summary>Whether <paramref name="block"/> is the block pushed last: a second free of it, caught before it links to itself.</summary>
+    public bool IsLatest(nint block) => Volatile.Read(ref _head) == block;
+
     /// <summary>Pushes a block freed by a thread that does not own its page. Any thread.</summary>
     public unsafe void Push(nint block, int blockSize)
     {
@@ -56,6 +59,9 @@ internal struct RemoteFreeStack
             head = seen;
         }
     }
+
+    /// <summary>The block pushed before <paramref name="block"/> in a list <see cref="TakeAll"/> returned, or 0.</summary>
+    public static unsafe nint Next(nint block) => *(nint*)block;
 
     /// <summary>Takes every pushed block, as a list linked through the blocks' first words. Owner only.</summary>
     public nint TakeAll() => Volatile.Read(ref _head) == 0 ? 0 : Interlocked.Exchange(ref _head, 0);

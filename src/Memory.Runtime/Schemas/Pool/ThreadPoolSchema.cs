@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Diagnostics;
 using Memory.Schemas.Pool;
 
 namespace Memory.Schemas;
@@ -99,6 +100,14 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     public readonly bool CanEverServe(nint size, nint alignment) => _pools.Layout.TryPlace(size, alignment, out _, out _);
 
     /// <inheritdoc/>
+    public readonly void Attach(AllocatorBase allocator) => _pools.OwnerName = allocator.Name;
+
+    /// <inheritdoc/>
+    /// <exception cref="AllocatorMisuseException">
+    /// The block is free already (<see cref="Diagnostics.MisuseKind.DoubleFree"/>); nothing changed. Caught when the
+    /// block is on its page's free list; a block freed by another thread and not yet drained by its pool's thread
+    /// sits on the pool's cross-thread stack, which is caught only as the latest block pushed there.
+    /// </exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void DeAllocate(nint pointer, nint size, nint alignment)
     {
@@ -106,12 +115,18 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         PoolHeap* owner = page->Owner;
         if (owner == ThreadHeapTable.Find(_id))
         {
+            if (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
+                FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             PoolHeap.DeAllocate(owner, page, pointer);
             if (ThreadPoolSet.IsPublishTurn(owner->Frees))
                 _pools.Publish(owner);
         }
         else
         {
+            // Another thread's lists cannot be walked from here, so a block that looks freed is refused unconfirmed: a
+            // live block's first word is cleared when it is handed out, so only the program can have made it look so.
+            if (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) || owner->Remote->IsLatest(pointer))
+                FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             // Counted before the push: once pushed, the block may be drained and its pool released.
             _pools.RemoteFreed(page->BlockSize);
             owner->Remote->Push(pointer, page->BlockSize);
@@ -125,10 +140,13 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     /// </remarks>
     public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
+        PageHeader* page = PageHeader.Of(pointer, _pageMask);
+        if (FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask)
+            && (page->Owner != ThreadHeapTable.Find(_id) || PageHeader.HoldsFree(page, pointer, page->Owner->Key)))
+            FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
         if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
 
-        PageHeader* page = PageHeader.Of(pointer, _pageMask);
         if (blockSize == page->BlockSize && PoolSchema.IsAligned(pointer, newAlignment))
             return pointer;
 
@@ -149,6 +167,13 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
 
     /// <inheritdoc/>
     public readonly void GarbageCollect() => _pools.GarbageCollect();
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The allocator is disposed, so no thread allocates any more, and a pool with nothing live receives no frees
+    /// either: every such pool is trimmed now, whichever thread it belonged to.
+    /// </remarks>
+    public readonly void Retire() => _pools.TrimIdlePools();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly PoolHeap* CurrentHeap()

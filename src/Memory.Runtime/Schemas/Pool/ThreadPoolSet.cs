@@ -57,6 +57,9 @@ internal sealed unsafe class ThreadPoolSet
 
     public PoolLayout Layout { get; }
 
+    /// <summary>The allocator the pools belong to, named in the misuse they report.</summary>
+    public string? OwnerName { get; set; }
+
     public PoolSchemaOptions Options { get; }
 
     /// <summary>Live bytes of every pool, exact once the threads that allocate and free have returned from those calls.</summary>
@@ -217,6 +220,22 @@ internal sealed unsafe class ThreadPoolSet
         PoolHeap* own = ThreadHeapTable.Find(Id);
         if (own != null)
             PoolHeap.Trim(own);
+    }
+
+    /// <summary>
+    /// Trims every pool with no live block, whoever owns it; for a disposed allocator only, when no thread allocates.
+    /// </summary>
+    public void TrimIdlePools()
+    {
+        GarbageCollect();
+        lock (_gate)
+        {
+            foreach (var heap in _heaps)
+            {
+                if (PoolHeap.LiveBytes(heap.Heap) == 0)
+                    PoolHeap.Trim(heap.Heap);
+            }
+        }
     }
 
     private void OrphanExitedThreads()

@@ -43,4 +43,7 @@ internal struct RecordEntry
 
     /// <summary>For guarded layouts: the size requested from the schema, or the mapped length.</summary>
     public nint RawSize;
+
+    /// <summary>The child allocator the block was drawn for, or null for this allocator's own block.</summary>
+    public AllocatorBase? Child;
 }

@@ -24,6 +24,11 @@ internal static class ChildProcess
     }
 
     public static Result Run(string scenario, IReadOnlyDictionary<string, string>? environment = null)
+        => Run(scenario, [], environment);
+
+    /// <summary>Runs a scenario with arguments of its own; a child that does not finish in <paramref name="timeout"/> (60 s by default) is killed.</summary>
+    public static Result Run(string scenario, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -33,6 +38,8 @@ internal static class ChildProcess
         };
         start.ArgumentList.Add(typeof(ProbeProgram).Assembly.Location);
         start.ArgumentList.Add(scenario);
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
         // No crash dumps from the children that are meant to crash.
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         start.Environment.Remove("MEMORY_TRACKING");
@@ -43,7 +50,7 @@ internal static class ChildProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"Child scenario '{scenario}' did not finish.");

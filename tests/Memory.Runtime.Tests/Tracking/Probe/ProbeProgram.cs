@@ -16,6 +16,7 @@ internal static unsafe class ProbeProgram
     public const string PrintSettings = "print-settings";
     public const string LeakAtExit = "leak-at-exit";
     public const string Shutdown = "shutdown";
+    public const string Misuse = "misuse";
 
     /// <summary>The allocator name the settings scenario prints.</summary>
     public const string ProbeAllocatorName = "ProbeAllocator";
@@ -39,6 +40,8 @@ internal static unsafe class ProbeProgram
                 return LeakTwoBlocksAndExit();
             case Shutdown:
                 return ShutDownAndAllocate();
+            case Misuse:
+                return Reliability.MisuseProbe.Run(args[1], args[2], args[3]);
             default:
                 Console.Error.WriteLine("No such scenario; this assembly is a test assembly.");
                 return 2;

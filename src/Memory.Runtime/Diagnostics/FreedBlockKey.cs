@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Memory.Diagnostics;
+
+/// <summary>
+/// The secret a heap writes into the blocks it frees, so that a second free of a block is caught on the spot by one
+/// load and one compare, in every mode (the idea of glibc's tcache key; the links are encoded with it as in
+/// mimalloc's free lists).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Two forms, for two kinds of free list. A list whose links stay within one page (pool pages, HPHA small-block
+/// pages) stores each link XOR the key in the block's first word, which is all an 8-byte block has: a freed block
+/// then decodes to 0 or to an address in its own page (<see cref="LooksFreedInPage"/>). A list that spans pages
+/// (thread caches of blocks of 16 bytes or more) keeps the plain link in the first word and the key itself in the
+/// second (<see cref="HasKey"/>). Handing a block out clears what was written, so a block freed straight after its
+/// allocation is never mistaken for a freed one.
+/// </para>
+/// <para>
+/// The key is random per heap, so live data matches it by chance only: a 64-bit value lands in the 4 KiB window
+/// of a page one time in 2^52, and equals the key one time in 2^64. A program cannot forge it without reading freed
+/// memory first.
+/// </para>
+/// </remarks>
+internal static unsafe class FreedBlockKey
+{
+    /// <summary>A fresh random key, never 0.</summary>
+    public static nint New()
+    {
+        nint key;
+        do
+        {
+            key = (nint)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        }
+        while (key == 0);
+        return key;
+    }
+
+    /// <summary>Whether a block's first word decodes to a link of a free list within its page: 0 or an address in the page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool LooksFreedInPage(nint block, nint key, nint pageMask)
+    {
+        nint decoded = *(nint*)block ^ key;
+        return ((decoded ^ block) & ~pageMask) == 0 || decoded == 0;
+    }
+
+    /// <summary>Whether a block's second word holds the key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool HasKey(nint block, nint key) => ((nint*)block)[1] == key;
+
+    /// <summary>Throws the double free a heap found, naming the allocator the heap belongs to.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowDoubleFree(string? allocatorName, nint pointer)
+        => throw new AllocatorMisuseException(allocatorName ?? "(unnamed heap)", pointer, MisuseKind.DoubleFree,
+            "DeAllocate of a block that is already free (its freed-block key is set)", allocationSite: null, owner: null);
+}
