@@ -1,42 +1,59 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Memory.Generators.Tests.Harness;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Memory.Generators.Tests;
 
 /// <summary>
-/// The emitted text of every shape, compared exactly with the files under <c>Snapshots/</c>. Set
-/// <c>MEMORY_UPDATE_SNAPSHOTS=1</c> to rewrite them after an intended change, then review the diff.
+/// The emitted text of every shape, compared exactly with the golden files under <c>Snapshots/</c> by the
+/// official source generator test framework, against the net8.0 and the net10.0 reference assemblies (each with
+/// the runtime's build for that framework). Set <c>MEMORY_UPDATE_SNAPSHOTS=1</c> to rewrite the files after an
+/// intended change, then review the diff.
 /// </summary>
 public sealed class SnapshotTests
 {
     private const string UpdateVariable = "MEMORY_UPDATE_SNAPSHOTS";
 
-    public static TheoryData<string> ShapeNames => new(Shapes.All.Select(shape => shape.Name));
+    // The SDK's runtime pack version served here; the framework's Net90/Net100 presets name versions that are not.
+    private static readonly ReferenceAssemblies Net10 = new(
+        "net10.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.12"), Path.Combine("ref", "net10.0"));
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (Shape shape in Shapes.All)
+        {
+            data.Add(shape.Name, "net8.0");
+            data.Add(shape.Name, "net10.0");
+        }
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(ShapeNames))]
-    public void Emitted_text_matches_the_snapshot(string shapeName)
+    [MemberData(nameof(Cases))]
+    public async Task Emitted_text_matches_the_snapshot(string shapeName, string framework)
     {
         Shape shape = Shapes.Named(shapeName);
-        var run = GeneratorRun.Start(TestCompilation.Create(shape.Sources, shape.SnapshotVersion, shape.AllowUnsafe)).AssertClean();
-        Assert.NotEmpty(run.Sources);
-
-        bool update = System.Environment.GetEnvironmentVariable(UpdateVariable) == "1";
-        var expectedFiles = Directory.GetFiles(SnapshotDirectory(), shape.Name + ".*.g.cs.txt").Select(Path.GetFileName).ToHashSet();
-        foreach (var (hintName, text) in run.Sources)
+        if (System.Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            string file = Path.Combine(SnapshotDirectory(), $"{shape.Name}.{hintName}.txt");
-            expectedFiles.Remove(Path.GetFileName(file));
-            if (update)
-            {
-                File.WriteAllText(file, text);
-                continue;
-            }
-            Assert.True(File.Exists(file), $"No snapshot {file}; run with {UpdateVariable}=1 to write it.");
-            Assert.Equal(File.ReadAllText(file), text);
+            Update(shape);
+            return;
         }
-        Assert.True(update || expectedFiles.Count == 0, $"Snapshots without output: {string.Join(", ", expectedFiles)}");
+
+        var test = new SnapshotTest(shape, framework);
+        string[] files = Directory.GetFiles(SnapshotDirectory(), shape.Name + ".*.g.cs.txt");
+        Assert.NotEmpty(files);
+        foreach (string file in files.Order(StringComparer.Ordinal))
+        {
+            string hintName = Path.GetFileName(file)[(shape.Name.Length + 1)..^".txt".Length];
+            test.TestState.GeneratedSources.Add((typeof(MemoryGenerator), hintName, SourceText.From(File.ReadAllText(file), Encoding.UTF8)));
+        }
+        await test.RunAsync();
     }
 
     [Fact]
@@ -50,6 +67,59 @@ public sealed class SnapshotTests
         }
     }
 
+    private static void Update(Shape shape)
+    {
+        var run = GeneratorRun.Start(TestCompilation.Create(shape.Sources, shape.SnapshotVersion, shape.AllowUnsafe)).AssertClean();
+        foreach (string stale in Directory.GetFiles(SnapshotDirectory(), shape.Name + ".*.g.cs.txt"))
+            File.Delete(stale);
+        foreach (var (hintName, text) in run.Sources)
+            File.WriteAllText(Path.Combine(SnapshotDirectory(), $"{shape.Name}.{hintName}.txt"), text);
+    }
+
     private static string SnapshotDirectory([CallerFilePath] string thisFile = "")
         => Path.Combine(Path.GetDirectoryName(thisFile)!, "Snapshots");
+
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
+    /// <summary>One shape through <see cref="CSharpSourceGeneratorTest{TSourceGenerator, TVerifier}"/>.</summary>
+    private sealed class SnapshotTest : CSharpSourceGeneratorTest<MemoryGenerator, DefaultVerifier>
+    {
+        private readonly Shape _shape;
+
+        public SnapshotTest(Shape shape, string framework)
+        {
+            _shape = shape;
+            foreach (string source in shape.Sources)
+                TestState.Sources.Add(source);
+            if (framework == "net8.0")
+            {
+                // The runtime built for net8.0: its net10.0 build against net8.0 references is CS1705, and the
+                // generator would then see no attribute types and emit nothing.
+                ReferenceAssemblies = ReferenceAssemblies.Net.Net80;
+                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(RuntimeBuild("net8.0")));
+            }
+            else
+            {
+                ReferenceAssemblies = Net10;
+                TestState.AdditionalReferences.Add(typeof(AllocatorBase).Assembly);
+            }
+        }
+
+        protected override ParseOptions CreateParseOptions()
+            => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(_shape.SnapshotVersion);
+
+        protected override CompilationOptions CreateCompilationOptions()
+            => ((CSharpCompilationOptions)base.CreateCompilationOptions())
+                .WithNullableContextOptions(NullableContextOptions.Enable)
+                .WithAllowUnsafe(_shape.AllowUnsafe);
+
+        private static string RuntimeBuild(string framework)
+        {
+            string configuration = typeof(SnapshotTests).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+            string path = Path.Combine(RepositoryRoot(), "src", "Memory.Runtime", "bin", configuration, framework, "Memory.Runtime.dll");
+            Assert.True(File.Exists(path), $"The runtime's {framework} build is missing: {path}");
+            return path;
+        }
+    }
 }
