@@ -1,10 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Memory.Generators.Tests.Harness;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Testing;
-using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Memory.Generators.Tests;
@@ -18,10 +15,6 @@ namespace Memory.Generators.Tests;
 public sealed class SnapshotTests
 {
     private const string UpdateVariable = "MEMORY_UPDATE_SNAPSHOTS";
-
-    // The SDK's runtime pack version served here; the framework's Net90/Net100 presets name versions that are not.
-    private static readonly ReferenceAssemblies Net10 = new(
-        "net10.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.12"), Path.Combine("ref", "net10.0"));
 
     public static TheoryData<string, string> Cases()
     {
@@ -45,7 +38,7 @@ public sealed class SnapshotTests
             return;
         }
 
-        var test = new SnapshotTest(shape, framework);
+        var test = new GeneratorTest(shape.Sources, shape.SnapshotVersion, shape.AllowUnsafe, framework);
         string[] files = Directory.GetFiles(SnapshotDirectory(), shape.Name + ".*.g.cs.txt");
         Assert.NotEmpty(files);
         foreach (string file in files.Order(StringComparer.Ordinal))
@@ -78,48 +71,4 @@ public sealed class SnapshotTests
 
     private static string SnapshotDirectory([CallerFilePath] string thisFile = "")
         => Path.Combine(Path.GetDirectoryName(thisFile)!, "Snapshots");
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
-
-    /// <summary>One shape through <see cref="CSharpSourceGeneratorTest{TSourceGenerator, TVerifier}"/>.</summary>
-    private sealed class SnapshotTest : CSharpSourceGeneratorTest<MemoryGenerator, DefaultVerifier>
-    {
-        private readonly Shape _shape;
-
-        public SnapshotTest(Shape shape, string framework)
-        {
-            _shape = shape;
-            foreach (string source in shape.Sources)
-                TestState.Sources.Add(source);
-            if (framework == "net8.0")
-            {
-                // The runtime built for net8.0: its net10.0 build against net8.0 references is CS1705, and the
-                // generator would then see no attribute types and emit nothing.
-                ReferenceAssemblies = ReferenceAssemblies.Net.Net80;
-                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(RuntimeBuild("net8.0")));
-            }
-            else
-            {
-                ReferenceAssemblies = Net10;
-                TestState.AdditionalReferences.Add(typeof(AllocatorBase).Assembly);
-            }
-        }
-
-        protected override ParseOptions CreateParseOptions()
-            => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(_shape.SnapshotVersion);
-
-        protected override CompilationOptions CreateCompilationOptions()
-            => ((CSharpCompilationOptions)base.CreateCompilationOptions())
-                .WithNullableContextOptions(NullableContextOptions.Enable)
-                .WithAllowUnsafe(_shape.AllowUnsafe);
-
-        private static string RuntimeBuild(string framework)
-        {
-            string configuration = typeof(SnapshotTests).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-            string path = Path.Combine(RepositoryRoot(), "src", "Memory.Runtime", "bin", configuration, framework, "Memory.Runtime.dll");
-            Assert.True(File.Exists(path), $"The runtime's {framework} build is missing: {path}");
-            return path;
-        }
-    }
 }
