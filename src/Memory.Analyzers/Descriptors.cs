@@ -27,8 +27,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor RawNativeAllocation = Create(
         "MEM0002", Allocation, DiagnosticSeverity.Warning,
         "Allocate native memory through an allocator",
-        "'{0}' allocates native memory outside the memory system; use '{1}' on an allocator",
-        "Native memory taken straight from the C heap is invisible to tracking, leak reports and budgets. Use Az.Malloc/Calloc/Realloc/Free with an allocator type.");
+        "'{0}' {1} native memory outside the memory system; {2}",
+        "Native memory taken straight from the C heap is invisible to tracking, leak reports and budgets. Allocate with Az.MallocOrThrow/CallocOrThrow (they throw OutOfMemoryException like NativeMemory and Marshal) on an allocator type, and resize and free a block on the allocator it came from: a block from Marshal.StringToHGlobal* or native code stays with Marshal.FreeHGlobal.");
 
     /// <summary>MEM0003: a static initialiser that allocates.</summary>
     public static readonly DiagnosticDescriptor StaticAllocation = Create(

@@ -35,7 +35,7 @@ public sealed class StaticBusConnectionAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByCallbacks);
         context.RegisterCompilationStartAction(static start =>
         {
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
