@@ -64,19 +64,24 @@ internal static class StaticInitialization
 
     /// <summary>
     /// The assignments (<c>=</c> and <c>??=</c>) that run with <paramref name="body"/>, outside lambdas and local
-    /// functions. Found in the syntax, so that only the assignments are bound into operations: the rest of a
-    /// large static constructor (a table filled statement by statement) is never turned into operation trees.
+    /// functions.
     /// </summary>
     public static IEnumerable<IOperation> Assignments(IOperation body)
+        => Bound(body, static node => node.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.CoalesceAssignmentExpression);
+
+    /// <summary>
+    /// The operations of the nodes of <paramref name="body"/> that <paramref name="wanted"/> picks, outside lambdas
+    /// and local functions. Found in the syntax, so that only those nodes are bound into operations: the rest of a
+    /// large static constructor (a table filled statement by statement) is never turned into operation trees.
+    /// </summary>
+    public static IEnumerable<IOperation> Bound(IOperation body, Func<SyntaxNode, bool> wanted)
     {
         if (body.SemanticModel is not { } model)
             yield break;
         var nodes = body.Syntax.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax));
         foreach (var node in nodes)
         {
-            if (node is AssignmentExpressionSyntax assignment
-                && assignment.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.CoalesceAssignmentExpression
-                && model.GetOperation(assignment) is { } operation)
+            if (wanted(node) && model.GetOperation(node) is { } operation)
                 yield return operation;
         }
     }
