@@ -28,6 +28,13 @@ internal sealed class RealCodeSources
 
     public int Lines { get; }
 
+    /// <summary>The synthetic workload of <see cref="AnalyzerBenchmarks"/>, to compare its densities and shares with real code.</summary>
+    public static RealCodeSources Synthetic()
+    {
+        var trees = AnalyzerWorkload.CreateTrees();
+        return new RealCodeSources("synthetic workload", trees, trees.Sum(tree => tree.GetText().Lines.Count));
+    }
+
     /// <summary>The sources named by <paramref name="specification"/>, or null when it names none.</summary>
     public static RealCodeSources? Load(string? specification, string? defines)
     {

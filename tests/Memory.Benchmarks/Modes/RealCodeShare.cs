@@ -18,6 +18,7 @@ namespace Memory.Benchmarks.Modes;
 /// <para>
 /// The sources are directories and files (see <see cref="RealCodeSources"/>), from the argument or from the
 /// <c>MEMORY_REAL_CODE</c> variable; with neither the mode says so and exits 0, as CI's smoke run has no real code.
+/// <c>synthetic</c> measures the synthetic workload of <see cref="AnalyzerBenchmarks"/> the same way.
 /// </para>
 /// <para>
 /// Each run takes fresh compilations, as a build does: the compiler alone (diagnostics and emit), the analyzers
@@ -50,7 +51,7 @@ public static class RealCodeShare
             }
         }
         specification ??= System.Environment.GetEnvironmentVariable(RealCodeSources.Variable);
-        var sources = RealCodeSources.Load(specification, defines);
+        var sources = specification == "synthetic" ? RealCodeSources.Synthetic() : RealCodeSources.Load(specification, defines);
         if (sources is null)
         {
             Console.WriteLine($"--real-code: no sources given (argument or {RealCodeSources.Variable}); nothing measured.");
