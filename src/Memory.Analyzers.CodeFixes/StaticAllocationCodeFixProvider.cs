@@ -24,9 +24,15 @@ namespace Memory.Analyzers.CodeFixes;
 /// </code>
 /// Reads keep compiling since the name stays. Offered for static fields (one per declaration, without
 /// attributes) and auto-properties of reference types initialised in their declaration, and for a static
-/// constructor's single assignment of such a field when the value uses no local or parameter (the statement
-/// moves into the accessor; an emptied static constructor is removed).
+/// constructor's single assignment of such a field when the value uses no local or parameter and the
+/// constructor does not go on to fill or use the value's members (the statement moves into the accessor; an emptied static
+/// constructor without comments is removed). Comments go where the code they describe goes, or stay.
 /// </summary>
+/// <remarks>
+/// Not offered for read-only tables (a read-only member whose value is filled by a collection or array
+/// initialiser): they are read on hot paths, where a read of a <c>static readonly</c> field is a constant to the
+/// JIT and a lazy accessor would add a check to every read for an allocation that happens once.
+/// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StaticAllocationCodeFixProvider)), Shared]
 public sealed class StaticAllocationCodeFixProvider : DocumentFixProvider
 {
@@ -90,10 +96,12 @@ public sealed class StaticAllocationCodeFixProvider : DocumentFixProvider
         switch (member)
         {
             case FieldDeclarationSyntax { Declaration.Variables: { Count: 1 } variables } field
-                when field.AttributeLists.Count == 0 && variables[0].Initializer is { } initializer && initializer.Value.Span.Contains(node.Span):
+                when field.AttributeLists.Count == 0 && variables[0].Initializer is { } initializer && initializer.Value.Span.Contains(node.Span)
+                     && !(field.Modifiers.Any(SyntaxKind.ReadOnlyKeyword) && IsTable(initializer.Value)):
                 return PlanField(field, variables[0], initializer.Value, model, movedStatement: null, constructor: null);
             case PropertyDeclarationSyntax { Initializer: { } initializer, AccessorList: { } accessors } property
                 when accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null)
+                     && !(accessors.Accessors.All(a => a.IsKind(SyntaxKind.GetAccessorDeclaration)) && IsTable(initializer.Value))
                      && model.GetDeclaredSymbol(property) is { Type.IsReferenceType: true, ContainingType: { } owner }:
                 return new LazyPlan(property, property.Identifier, property.Type, property.Modifiers,
                     hasSetter: accessors.Accessors.Any(a => a.IsKind(SyntaxKind.SetAccessorDeclaration)),
@@ -102,6 +110,18 @@ public sealed class StaticAllocationCodeFixProvider : DocumentFixProvider
                 return null;
         }
     }
+
+    /// <summary>A value filled by an initialiser: a collection or array with its elements written out.</summary>
+    private static bool IsTable(ExpressionSyntax value) => value switch
+    {
+        InitializerExpressionSyntax { Expressions.Count: > 0 } => true,
+        ArrayCreationExpressionSyntax { Initializer.Expressions.Count: > 0 } => true,
+        ImplicitArrayCreationExpressionSyntax { Initializer.Expressions.Count: > 0 } => true,
+        BaseObjectCreationExpressionSyntax { Initializer: { Expressions.Count: > 0 } initializer }
+            => initializer.IsKind(SyntaxKind.CollectionInitializerExpression),
+        CollectionExpressionSyntax { Elements.Count: > 0 } => true,
+        _ => false,
+    };
 
     private static LazyPlan? PlanConstructorAssignment(SyntaxNode node, SemanticModel model)
     {
@@ -119,10 +139,19 @@ public sealed class StaticAllocationCodeFixProvider : DocumentFixProvider
         if (model.GetOperation(assignment.Right) is not { } value
             || value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation or IParameterReferenceOperation))
             return null;
-        // And this must be the only place the constructor writes the field.
-        int writes = constructor.Body!.DescendantNodes().OfType<AssignmentExpressionSyntax>()
-            .Count(a => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(a.Left).Symbol, target));
-        return writes == 1 ? PlanField(field, variable, assignment.Right, model, statement, constructor) : null;
+        // And this must be the only place the constructor writes the field, and the constructor must not go on to fill
+        // or use the value's members (Field.X = ..., Field[i] = ...): that creates it at type initialisation anyway.
+        int writes = 0, memberUses = 0;
+        foreach (var name in constructor.Body!.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (name.Identifier.ValueText != variable.Identifier.ValueText || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, target))
+                continue;
+            if (name.Parent is AssignmentExpressionSyntax written && written.Left == name)
+                writes++;
+            else if (name.Parent is MemberAccessExpressionSyntax access && access.Expression == name || name.Parent is ElementAccessExpressionSyntax element && element.Expression == name)
+                memberUses++;
+        }
+        return writes == 1 && memberUses == 0 ? PlanField(field, variable, assignment.Right, model, statement, constructor) : null;
     }
 
     private static LazyPlan? PlanField(FieldDeclarationSyntax field, VariableDeclaratorSyntax variable, ExpressionSyntax value,
@@ -191,12 +220,28 @@ public sealed class StaticAllocationCodeFixProvider : DocumentFixProvider
         editor.ReplaceNode(plan.Member, property);
         if (plan.MovedStatement is not null)
         {
-            if (plan.Constructor!.Body!.Statements.Count == 1)
+            // Comments in the constructor stay in it: the statement leaves its leading trivia to what follows it.
+            var body = plan.Constructor!.Body!;
+            bool comments = body.DescendantTrivia().Any(IsComment) || plan.Constructor.GetLeadingTrivia().Any(IsComment);
+            if (body.Statements.Count == 1 && !comments)
                 editor.RemoveNode(plan.Constructor);
-            else
+            else if (!plan.MovedStatement.GetLeadingTrivia().Any(IsComment))
                 editor.RemoveNode(plan.MovedStatement);
+            else
+            {
+                // The comment lines go on the next line; the statement's own indentation goes with the statement.
+                var leading = plan.MovedStatement.GetLeadingTrivia();
+                if (leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+                    leading = leading.RemoveAt(leading.Count - 1);
+                editor.ReplaceNode(plan.MovedStatement, (statement, _) => statement.WithLeadingTrivia(leading));
+                editor.RemoveNode(plan.MovedStatement, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepDirectives);
+            }
         }
     }
+
+    private static bool IsComment(SyntaxTrivia trivia)
+        => trivia.Kind() is SyntaxKind.SingleLineCommentTrivia or SyntaxKind.MultiLineCommentTrivia
+            or SyntaxKind.SingleLineDocumentationCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia;
 
     private static (SyntaxTriviaList Field, SyntaxTriviaList Property) SplitLeadingTrivia(SyntaxNode member)
     {

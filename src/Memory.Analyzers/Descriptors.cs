@@ -8,7 +8,7 @@ namespace Memory.Analyzers;
 /// </summary>
 public static class Descriptors
 {
-    /// <summary>Where the rule pages live: <c>docs/rules/MEMxxxx.md</c>, relative to the repository root.</summary>
+    /// <summary>Where the rule pages live: <c>docs/rules/MEMxxxx.md</c> in the repository and in the package; help links are absolute (<see cref="Infrastructure.RulePages"/>).</summary>
     public const string HelpLinkBase = "docs/rules/";
 
     private const string Allocation = "Memory.Allocation";
@@ -27,15 +27,15 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor RawNativeAllocation = Create(
         "MEM0002", Allocation, DiagnosticSeverity.Warning,
         "Allocate native memory through an allocator",
-        "'{0}' allocates native memory outside the memory system; use '{1}' on an allocator",
-        "Native memory taken straight from the C heap is invisible to tracking, leak reports and budgets. Use Az.Malloc/Calloc/Realloc/Free with an allocator type.");
+        "'{0}' {1} native memory outside the memory system; {2}",
+        "Native memory taken straight from the C heap is invisible to tracking, leak reports and budgets. Allocate with Az.MallocOrThrow/CallocOrThrow (they throw OutOfMemoryException like NativeMemory and Marshal) on an allocator type, and resize and free a block on the allocator it came from: a block from Marshal.StringToHGlobal* or native code stays with Marshal.FreeHGlobal.");
 
     /// <summary>MEM0003: a static initialiser that allocates.</summary>
     public static readonly DiagnosticDescriptor StaticAllocation = Create(
         "MEM0003", StaticInitialization, DiagnosticSeverity.Warning,
         "Do not allocate during static initialisation",
         "Static initialisation of '{0}' allocates ({1}); create it on first use instead",
-        "Type initialisers run at a time the code does not choose, cannot be retried when they fail and allocate even when the feature is never used. Create the value on first use.");
+        "Type initialisers run at a time the code does not choose, cannot be retried when they fail and allocate even when the feature is never used. Create the value on first use (the fix: a property over LazyInitializer.EnsureInitialized). Not reported: arrays of constants (lookup tables, as CA1861 asks), Lazy<T> and ThreadLocal<T> (they already create on first use), struct values, lock objects.");
 
     /// <summary>MEM0004: a static initialiser that connects to an event bus.</summary>
     public static readonly DiagnosticDescriptor StaticBusConnection = Create(
@@ -174,5 +174,5 @@ public static class Descriptors
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] customTags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description,
-            helpLinkUri: HelpLinkBase + id + ".md", customTags);
+            helpLinkUri: Infrastructure.RulePages.Link(id), customTags);
 }

@@ -70,6 +70,37 @@ public static class Az
         AllocatorInstance<TAllocator>.GetForRawAllocation()?.DeAllocate(pointer, size, alignment);
     }
 
+    /// <summary>
+    /// <see cref="Malloc{TAllocator}"/> that fails the way <c>NativeMemory.Alloc</c> and <c>Marshal.AllocHGlobal</c>
+    /// fail: an <see cref="OutOfMemoryException"/> instead of 0, so that code moved off the platform allocator keeps
+    /// its failure behaviour. A request of 0 bytes is not a failure.
+    /// </summary>
+    /// <exception cref="OutOfMemoryException">The allocator cannot serve the request.</exception>
+    public static nint MallocOrThrow<TAllocator>(nint size, nint alignment = 0, string? name = null,
+        [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+        where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
+        => ThrowIfFailed(Malloc<TAllocator>(size, alignment, name, file, line), size);
+
+    /// <summary><see cref="Calloc{TAllocator}"/> that throws like <c>NativeMemory.AllocZeroed</c> instead of returning 0.</summary>
+    /// <exception cref="OutOfMemoryException">The allocator cannot serve the request.</exception>
+    /// <exception cref="OverflowException">The product does not fit in a native integer.</exception>
+    public static nint CallocOrThrow<TAllocator>(nint count, nint size, nint alignment = 0, string? name = null,
+        [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+        where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
+        => ThrowIfFailed(Calloc<TAllocator>(count, size, alignment, name, file, line), count == 0 ? 0 : size);
+
+    /// <summary>
+    /// <see cref="Realloc{TAllocator}"/> that throws like <c>NativeMemory.Realloc</c> and <c>Marshal.ReAllocHGlobal</c>
+    /// instead of returning 0; the block is then left as it was.
+    /// </summary>
+    /// <exception cref="OutOfMemoryException">The allocator cannot serve the request.</exception>
+    public static nint ReallocOrThrow<TAllocator>(nint pointer, nint newSize, nint newAlignment = 0)
+        where TAllocator : AllocatorBase, IAllocatorType<TAllocator>
+        => ThrowIfFailed(Realloc<TAllocator>(pointer, newSize, newAlignment), newSize);
+
+    private static nint ThrowIfFailed(nint pointer, nint size)
+        => pointer == 0 && size != 0 ? throw new OutOfMemoryException($"The allocator could not serve {size} bytes.") : pointer;
+
     private static unsafe void ClearLarge(nint pointer, nint total)
     {
         for (nint offset = int.MaxValue; offset < total; offset += int.MaxValue)

@@ -1,4 +1,6 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -24,7 +26,7 @@ internal static class StaticInitialization
                 IPropertyInitializerOperation property => (property.InitializedProperties.FirstOrDefault(), property.Value),
                 _ => (null, null),
             };
-            if (member is null || value is null || !member.IsStatic || member is IFieldSymbol { IsConst: true })
+            if (member is null || value is null || !member.IsStatic || member is IFieldSymbol { IsConst: true } || context.IsGeneratedCode)
                 return;
             onInitializer(member, value, context.ReportDiagnostic);
         }, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
@@ -35,7 +37,7 @@ internal static class StaticInitialization
     {
         start.RegisterOperationBlockAction(context =>
         {
-            if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.StaticConstructor } constructor)
+            if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.StaticConstructor } constructor || context.IsGeneratedCode)
                 return;
             foreach (var block in context.OperationBlocks)
                 onBody(constructor, block, context.ReportDiagnostic);
@@ -57,6 +59,30 @@ internal static class StaticInitialization
                 continue;
             foreach (var child in operation.ChildOperations)
                 pending.Push(child);
+        }
+    }
+
+    /// <summary>
+    /// The assignments (<c>=</c> and <c>??=</c>) that run with <paramref name="body"/>, outside lambdas and local
+    /// functions.
+    /// </summary>
+    public static IEnumerable<IOperation> Assignments(IOperation body)
+        => Bound(body, static node => node.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.CoalesceAssignmentExpression);
+
+    /// <summary>
+    /// The operations of the nodes of <paramref name="body"/> that <paramref name="wanted"/> picks, outside lambdas
+    /// and local functions. Found in the syntax, so that only those nodes are bound into operations: the rest of a
+    /// large static constructor (a table filled statement by statement) is never turned into operation trees.
+    /// </summary>
+    public static IEnumerable<IOperation> Bound(IOperation body, Func<SyntaxNode, bool> wanted)
+    {
+        if (body.SemanticModel is not { } model)
+            yield break;
+        var nodes = body.Syntax.DescendantNodes(static node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax));
+        foreach (var node in nodes)
+        {
+            if (wanted(node) && model.GetOperation(node) is { } operation)
+                yield return operation;
         }
     }
 

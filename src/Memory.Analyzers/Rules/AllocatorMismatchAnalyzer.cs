@@ -60,7 +60,7 @@ public sealed class AllocatorMismatchAnalyzer : DiagnosticAnalyzer
             var first = Argument(invocation, 0);
             switch (method.Name)
             {
-                case "Free" or "Realloc" when IsAz(method):
+                case "Free" or "Realloc" or "ReallocOrThrow" when IsAz(method):
                     return (SingleTypeArgument(method.TypeArguments), first);
                 case "DeAllocate" or "ReAllocate" when invocation.Instance is { } receiver && IsAllocatorMember(method):
                     return (AllocatorOfReceiver(receiver), first);
@@ -91,7 +91,7 @@ public sealed class AllocatorMismatchAnalyzer : DiagnosticAnalyzer
             var method = invocation.TargetMethod;
             switch (method.Name)
             {
-                case "Malloc" or "Calloc" or "Realloc" when IsAz(method):
+                case "Malloc" or "Calloc" or "Realloc" or "MallocOrThrow" or "CallocOrThrow" or "ReallocOrThrow" when IsAz(method):
                     return SingleTypeArgument(method.TypeArguments);
                 case "Allocate" or "ReAllocate" when invocation.Instance is { } receiver && IsAllocatorMember(method):
                     return AllocatorOfReceiver(receiver);

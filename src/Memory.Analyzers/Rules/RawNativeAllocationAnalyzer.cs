@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Memory.Analyzers.Rules;
 
 /// <summary>
-/// MEM0002: calls (and method references) to <c>NativeMemory</c> and <c>Marshal</c> allocation APIs.
+/// MEM0002: calls (and method references) to <c>NativeMemory</c> and <c>Marshal</c> allocation APIs, the
+/// <c>Marshal.StringTo*</c> copies included; the message says what the call does (allocates, resizes, frees, copies).
 /// </summary>
 /// <remarks>
 /// The runtime's own OS layer is the one place such calls belong: inside the assembly that defines
@@ -31,7 +32,7 @@ public sealed class RawNativeAllocationAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByCallbacks);
         context.RegisterCompilationStartAction(static start =>
         {
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
@@ -49,7 +50,7 @@ public sealed class RawNativeAllocationAnalyzer : DiagnosticAnalyzer
                 var apis = SymbolEqualityComparer.Default.Equals(method.ContainingType, nativeMemory) ? NativeAllocationApis.NativeMemoryMethods
                     : SymbolEqualityComparer.Default.Equals(method.ContainingType, marshal) ? NativeAllocationApis.MarshalMethods
                     : null;
-                if (apis is null || !apis.TryGetValue(method.Name, out var kind))
+                if (apis is null || !apis.TryGetValue(method.Name, out var api) || context.IsGeneratedCode)
                     return;
 
                 var caller = context.ContainingSymbol as INamedTypeSymbol ?? context.ContainingSymbol.ContainingType;
@@ -59,8 +60,9 @@ public sealed class RawNativeAllocationAnalyzer : DiagnosticAnalyzer
                 if (RuleOptions.MatchesType(caller, options.GetList(tree, Descriptors.RawNativeAllocation.Id, ExemptTypesOption, ImmutableHashSet<string>.Empty)))
                     return;
 
+                var (verb, advice) = NativeAllocationApis.Describe(api.Kind);
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.RawNativeAllocation, context.Operation.Syntax.GetLocation(),
-                    method.ContainingType.Name + "." + method.Name, "Az." + NativeAllocationApis.AzMethod(kind) + "<SystemAllocator>"));
+                    method.ContainingType.Name + "." + method.Name, verb, advice));
             }
 
             start.RegisterOperationAction(context => Analyze(context, ((IInvocationOperation)context.Operation).TargetMethod), OperationKind.Invocation);

@@ -21,7 +21,7 @@ public sealed class RawNewAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByCallbacks);
         context.RegisterCompilationStartAction(static start =>
         {
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols) || symbols.ClassAllocatorAttribute is null)
@@ -35,7 +35,9 @@ public sealed class RawNewAnalyzer : DiagnosticAnalyzer
                 if (creation.Type is not INamedTypeSymbol type)
                     return;
                 var definition = type.OriginalDefinition;
-                if (!managed.GetOrAdd(definition, t => MemorySymbols.FindAttribute(t, symbols.ClassAllocatorAttribute) is not null))
+                if (!managed.TryGetValue(definition, out bool isManaged))
+                    isManaged = managed.GetOrAdd(definition, MemorySymbols.FindAttribute(definition, symbols.ClassAllocatorAttribute) is not null);
+                if (!isManaged || context.IsGeneratedCode)
                     return;
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.RawNew, creation.Syntax.GetLocation(),
                     type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));

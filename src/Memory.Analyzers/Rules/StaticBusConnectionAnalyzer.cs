@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Memory.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -35,7 +36,7 @@ public sealed class StaticBusConnectionAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByCallbacks);
         context.RegisterCompilationStartAction(static start =>
         {
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
@@ -52,7 +53,7 @@ public sealed class StaticBusConnectionAnalyzer : DiagnosticAnalyzer
                 var tree = code.Syntax.SyntaxTree;
                 var extraBuses = options.GetList(tree, Descriptors.StaticBusConnection.Id, BusTypesOption, ImmutableHashSet<string>.Empty);
                 var extraMethods = options.GetList(tree, Descriptors.StaticBusConnection.Id, ConnectMethodsOption, ImmutableHashSet<string>.Empty);
-                StaticInitialization.Walk(code, operation =>
+                bool Visit(IOperation operation)
                 {
                     string? connection = operation switch
                     {
@@ -66,7 +67,16 @@ public sealed class StaticBusConnectionAnalyzer : DiagnosticAnalyzer
                         return false;
                     report(Diagnostic.Create(Descriptors.StaticBusConnection, operation.Syntax.GetLocation(), member.Name, connection));
                     return true;
-                });
+                }
+
+                if (code is IFieldInitializerOperation or IPropertyInitializerOperation || code.Parent is IFieldInitializerOperation or IPropertyInitializerOperation)
+                {
+                    StaticInitialization.Walk(code, Visit);
+                    return;
+                }
+                // A static constructor connects through calls and '+=': only those nodes are bound.
+                foreach (var operation in StaticInitialization.Bound(code, static node => node.Kind() is SyntaxKind.InvocationExpression or SyntaxKind.AddAssignmentExpression))
+                    Visit(operation);
             }
 
             StaticInitialization.RegisterInitializers(start, Analyze);

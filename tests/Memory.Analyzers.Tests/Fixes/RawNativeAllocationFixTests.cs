@@ -44,22 +44,22 @@ public sealed class RawNativeAllocationFixTests
         {
             void M(nuint size, int count)
             {
-                void* a = (void*)Az.Malloc<SystemAllocator>(16);
-                byte* b = (byte*)Az.Malloc<SystemAllocator>((nint)size);
-                nint n = Az.Malloc<SystemAllocator>((nint)size);
-                void* c = (void*)Az.Calloc<SystemAllocator>(4, 4);
-                void* d = (void*)Az.Malloc<SystemAllocator>((nint)size, 64);
-                void* e = (void*)Az.Malloc<SystemAllocator>(checked((nint)(nuint)count * (nint)size));
-                void* f = (void*)Az.Calloc<SystemAllocator>(1, 8);
-                a = (void*)Az.Realloc<SystemAllocator>((nint)a, 32);
-                d = (void*)Az.Realloc<SystemAllocator>((nint)d, (nint)(size * 2), 64);
+                void* a = (void*)Az.MallocOrThrow<SystemAllocator>(16);
+                byte* b = (byte*)Az.MallocOrThrow<SystemAllocator>((nint)size);
+                nint n = Az.MallocOrThrow<SystemAllocator>((nint)size);
+                void* c = (void*)Az.CallocOrThrow<SystemAllocator>(4, 4);
+                void* d = (void*)Az.MallocOrThrow<SystemAllocator>((nint)size, 64);
+                void* e = (void*)Az.MallocOrThrow<SystemAllocator>(checked((nint)(nuint)count * (nint)size));
+                void* f = (void*)Az.CallocOrThrow<SystemAllocator>(1, 8);
+                a = (void*)Az.ReallocOrThrow<SystemAllocator>((nint)a, 32);
+                d = (void*)Az.ReallocOrThrow<SystemAllocator>((nint)d, (nint)(size * 2), 64);
                 Az.Free<SystemAllocator>((nint)a);
                 Az.Free<SystemAllocator>((nint)d);
-                IntPtr h = Az.Malloc<SystemAllocator>(64);
-                h = Az.Realloc<SystemAllocator>(h, (nint)128);
+                IntPtr h = Az.MallocOrThrow<SystemAllocator>(64);
+                h = Az.ReallocOrThrow<SystemAllocator>(h, (nint)128);
                 Az.Free<SystemAllocator>(h);
-                IntPtr t = Az.Malloc<SystemAllocator>(count);
-                t = Az.Realloc<SystemAllocator>(t, count * 2);
+                IntPtr t = Az.MallocOrThrow<SystemAllocator>(count);
+                t = Az.ReallocOrThrow<SystemAllocator>(t, count * 2);
                 Az.Free<SystemAllocator>(t);
                 delegate*<nuint, void*> pointer = &[|NativeMemory.Alloc|];
             }
@@ -81,32 +81,21 @@ public sealed class RawNativeAllocationFixTests
         }
         """;
 
-    // One by one, the outer call is fixed first and casts the inner one to nint; that cast then goes with the inner fix.
-    private const string NestedAfterOneByOne = """
-        using System.Runtime.InteropServices;
-        using Memory;
-
-        unsafe class User
-        {
-            void M() => Az.Free<SystemAllocator>(Az.Malloc<SystemAllocator>(8));
-        }
-        """;
-
     private const string NestedAfter = """
         using System.Runtime.InteropServices;
         using Memory;
 
         unsafe class User
         {
-            void M() => Az.Free<SystemAllocator>((nint)(void*)Az.Malloc<SystemAllocator>(8));
+            void M() => Az.Free<SystemAllocator>((nint)(void*)Az.MallocOrThrow<SystemAllocator>(8));
         }
         """;
 
     [Fact]
-    public Task Nested_calls_one_by_one() => Verify.VerifyFixAsync(NestedBefore, NestedAfterOneByOne);
+    public Task Nested_calls_one_by_one() => Verify.VerifyFixAsync(NestedBefore, NestedAfter);
 
     [Fact]
-    public Task Nested_calls_fix_all() => Verify.VerifyFixAllAsync(NestedBefore, NestedAfter, afterOneByOne: NestedAfterOneByOne);
+    public Task Nested_calls_fix_all() => Verify.VerifyFixAllAsync(NestedBefore, NestedAfter);
 
     [Fact]
     public Task The_using_is_added_when_missing() => Verify.VerifyFixAsync("""
@@ -115,7 +104,11 @@ public sealed class RawNativeAllocationFixTests
 
         class User
         {
-            IntPtr M() => [|Marshal.AllocHGlobal(64)|];
+            void M()
+            {
+                IntPtr block = [|Marshal.AllocHGlobal(64)|];
+                [|Marshal.FreeHGlobal(block)|];
+            }
         }
         """, """
         using System;
@@ -124,7 +117,11 @@ public sealed class RawNativeAllocationFixTests
 
         class User
         {
-            IntPtr M() => Az.Malloc<SystemAllocator>(64);
+            void M()
+            {
+                IntPtr block = Az.MallocOrThrow<SystemAllocator>(64);
+                Az.Free<SystemAllocator>(block);
+            }
         }
         """);
 }

@@ -12,7 +12,7 @@ public sealed class StaticAllocationFixTests
         {
             /// <summary>The items.</summary>
             public static readonly List<int> Items = [|new()|];
-            static readonly int[] Table = [|{ 1, 2, 3 }|];
+            static readonly int[] Table = { 1, 2, 3 };
             static List<string> Names { get; set; } = [|["a", "b"]|];
             internal static Dictionary<string, int> Map { get; } = [|new Dictionary<string, int>()|];
             private static readonly List<int> s_cache = [|new List<int>(Table.Length)|];
@@ -31,16 +31,14 @@ public sealed class StaticAllocationFixTests
             private static List<int>? s_items;
             /// <summary>The items.</summary>
             public static List<int> Items => LazyInitializer.EnsureInitialized(ref s_items, static () => new());
-            private static int[]? s_table;
-            static int[] Table => LazyInitializer.EnsureInitialized(ref s_table, static () => new int[] { 1, 2, 3 });
+            static readonly int[] Table = { 1, 2, 3 };
             private static List<string>? s_names;
             static List<string> Names { get => LazyInitializer.EnsureInitialized(ref s_names, static () => ["a", "b"]); set => s_names = value; }
             private static Dictionary<string, int>? s_map;
             internal static Dictionary<string, int> Map => LazyInitializer.EnsureInitialized(ref s_map, static () => new Dictionary<string, int>());
             private static List<int>? s_cacheValue;
             private static List<int> s_cache => LazyInitializer.EnsureInitialized(ref s_cacheValue, static () => new List<int>(Table.Length));
-            private static object? s_pair;
-            static object Pair => LazyInitializer.EnsureInitialized(ref s_pair, static () => new List<int> { new List<int>().Count });
+            static readonly object Pair = [|new List<int> { new List<int>().Count }|];
 
             static int Count() => Items.Count + Table.Length + Names.Count + Map.Count + s_cache.Count;
         }

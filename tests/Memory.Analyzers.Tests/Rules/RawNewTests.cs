@@ -86,6 +86,6 @@ public sealed class RawNewTests
     {
         var rule = new RawNewAnalyzer().SupportedDiagnostics.Single();
         Assert.Equal("MEM0001", rule.Id);
-        Assert.Equal("docs/rules/MEM0001.md", rule.HelpLinkUri);
+        Assert.Equal(Memory.Analyzers.Infrastructure.RulePages.Link("MEM0001"), rule.HelpLinkUri);
     }
 }

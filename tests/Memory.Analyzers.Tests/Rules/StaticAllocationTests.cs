@@ -15,7 +15,7 @@ public sealed class StaticAllocationTests
         {
             static readonly List<int> Items = [|new()|];
             static readonly Dictionary<string, int> Map = [|new Dictionary<string, int> { ["a"] = 1 }|];
-            static readonly int[] Table = [|{ 1, 2, 3 }|];
+            static readonly int[] Table = { 1, 2, 3 };
             static readonly int[] Sized = [|new int[16]|];
             static readonly List<int> Expression = [|[1, 2, 3]|];
             static readonly List<int> EmptyList = [|[]|];
