@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Memory.Analyzers.Infrastructure;
 using Memory.Analyzers.Rules.Lifetime;
@@ -15,8 +16,7 @@ namespace Memory.Analyzers.Rules;
 /// that reaches the second free or the use.
 /// </summary>
 /// <remarks>
-/// Only methods that contain a creation call are analysed: an operation action notes one while the method's
-/// operations are visited, and the control-flow graph is built at the end of the method only then. See
+/// Only members that contain a creation call are analysed (see <see cref="Analysis"/>). See
 /// <c>docs/rules/MEM0030.md</c> for what counts as freeing, handing on and an exception path.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -49,26 +49,31 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
         {
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
                 return;
-            var options = new RuleOptions(start.Options);
-            var analyzer = new Analysis(symbols, options, start.Options);
+            var analyzer = new Analysis(symbols, new RuleOptions(start.Options), start.Options);
             start.RegisterOperationBlockStartAction(analyzer.OnBlockStart);
         });
     }
 
+    /// <remarks>
+    /// Per member, an operation action on calls and <c>new</c>s notes whether any creates a block, answered by a
+    /// name test for nearly all of them (the driver builds the operation trees for every analyzer anyway); only a
+    /// member where one does gets its control-flow graph built and analysed, when its operations are done.
+    /// </remarks>
     private sealed class Analysis(MemorySymbols symbols, RuleOptions options, AnalyzerOptions analyzerOptions)
     {
         private readonly Dictionary<(ImmutableHashSet<string>, ImmutableHashSet<string>, ImmutableHashSet<string>), LifetimeApis> _apis = new();
+        private readonly ConcurrentDictionary<SyntaxTree, LifetimeApis> _apisByTree = new();
 
         public void OnBlockStart(OperationBlockStartAnalysisContext context)
         {
             if (context.OperationBlocks.IsEmpty)
                 return;
             var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            var apis = ApisFor(tree);
+            var apis = _apisByTree.GetOrAdd(tree, ApisFor);
             var found = new CreationFound();
             context.RegisterOperationAction(operation =>
             {
-                if (!found.Value && apis.IsCreation(operation.Operation))
+                if (!found.Value && IsCreation(operation.Operation, apis))
                     found.Value = true;
             }, OperationKind.Invocation, OperationKind.ObjectCreation);
             context.RegisterOperationBlockEndAction(end =>
@@ -78,32 +83,15 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
             });
         }
 
-        private LifetimeApis ApisFor(SyntaxTree tree)
+        private static bool IsCreation(IOperation operation, LifetimeApis apis)
         {
-            string id = Descriptors.NativeLeak.Id;
-            var allocation = options.GetList(tree, id, AllocationMethodsOption, LifetimeApis.DefaultAllocationMethods);
-            var free = options.GetList(tree, id, FreeMethodsOption, LifetimeApis.DefaultFreeMethods);
-            var ownership = options.GetList(tree, id, OwnershipTransferMethodsOption, ImmutableHashSet<string>.Empty);
-            lock (_apis)
+            bool candidate = operation switch
             {
-                if (!_apis.TryGetValue((allocation, free, ownership), out var apis))
-                    _apis.Add((allocation, free, ownership), apis = new LifetimeApis(symbols, allocation, free, ownership));
-                return apis;
-            }
-        }
-
-        private ExceptionPaths ExceptionPathsFor(SyntaxTree tree)
-        {
-            string key = RuleOptions.Key(Descriptors.NativeLeak.Id, ExceptionPathsOption);
-            var provider = analyzerOptions.AnalyzerConfigOptionsProvider;
-            if (!provider.GetOptions(tree).TryGetValue(key, out string? value) && !provider.GlobalOptions.TryGetValue(key, out value))
-                return ExceptionPaths.Throw;
-            return value.Trim().ToLowerInvariant() switch
-            {
-                "none" => ExceptionPaths.None,
-                "calls" => ExceptionPaths.Calls,
-                _ => ExceptionPaths.Throw,
+                IInvocationOperation invocation => apis.MayCreate(invocation.TargetMethod.Name),
+                IObjectCreationOperation creation => creation.Type is { Name: var name } && name.StartsWith("Native", StringComparison.Ordinal),
+                _ => false,
             };
+            return candidate && apis.IsCreation(operation);
         }
 
         private static void AnalyzeBlocks(OperationBlockAnalysisContext context, LifetimeApis apis, ExceptionPaths exceptionPaths)
@@ -133,6 +121,34 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
             }
             foreach (var misuse in misuses)
                 context.ReportDiagnostic(misuse);
+        }
+
+        private LifetimeApis ApisFor(SyntaxTree tree)
+        {
+            string id = Descriptors.NativeLeak.Id;
+            var allocation = options.GetList(tree, id, AllocationMethodsOption, LifetimeApis.DefaultAllocationMethods);
+            var free = options.GetList(tree, id, FreeMethodsOption, LifetimeApis.DefaultFreeMethods);
+            var ownership = options.GetList(tree, id, OwnershipTransferMethodsOption, ImmutableHashSet<string>.Empty);
+            lock (_apis)
+            {
+                if (!_apis.TryGetValue((allocation, free, ownership), out var apis))
+                    _apis.Add((allocation, free, ownership), apis = new LifetimeApis(symbols, allocation, free, ownership));
+                return apis;
+            }
+        }
+
+        private ExceptionPaths ExceptionPathsFor(SyntaxTree tree)
+        {
+            string key = RuleOptions.Key(Descriptors.NativeLeak.Id, ExceptionPathsOption);
+            var provider = analyzerOptions.AnalyzerConfigOptionsProvider;
+            if (!provider.GetOptions(tree).TryGetValue(key, out string? value) && !provider.GlobalOptions.TryGetValue(key, out value))
+                return ExceptionPaths.Throw;
+            return value.Trim().ToLowerInvariant() switch
+            {
+                "none" => ExceptionPaths.None,
+                "calls" => ExceptionPaths.Calls,
+                _ => ExceptionPaths.Throw,
+            };
         }
 
         /// <summary>Locals read or written by a lambda or local function other than the one that declares them.</summary>

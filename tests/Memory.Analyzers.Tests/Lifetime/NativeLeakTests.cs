@@ -674,6 +674,24 @@ public sealed class NativeLeakTests
         """);
 
     [Fact]
+    public Task Leaves_blocks_of_an_allocator_the_method_made_to_that_allocator() => VerifyAsync(Usings + """
+        class C
+        {
+            void M(IAllocator given)
+            {
+                using var local = new OSAllocator();
+                nint kept = local.Allocate(64);
+                Console.WriteLine(kept);
+
+                var shared = AllocatorInstance<OSAllocator>.Get();
+                nint leaked = {|MEM0030:shared.Allocate(64)|};
+                nint alsoLeaked = {|MEM0030:given.Allocate(64)|};
+                Console.WriteLine(leaked + alsoLeaked);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Follows_the_platform_allocator_unless_told_otherwise() => VerifyAsync(Usings + """
         unsafe class C
         {

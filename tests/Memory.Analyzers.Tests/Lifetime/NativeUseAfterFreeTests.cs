@@ -92,6 +92,10 @@ public sealed class NativeUseAfterFreeTests
                     Az.Free<OSAllocator>(other);
                 Console.WriteLine(other);
 
+                nint asked = Az.Malloc<OSAllocator>(64);
+                Az.Free<OSAllocator>(asked);
+                Console.WriteLine(AllocatorInstance<OSAllocator>.Get().Records.Contains(asked));
+
                 var body = Body.Create(1);
                 Body.Destroy(body);
                 Console.WriteLine(body.IsNull);

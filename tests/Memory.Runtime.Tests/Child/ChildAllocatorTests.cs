@@ -143,7 +143,10 @@ public sealed class ChildAllocatorTests
     public void A_request_the_parent_cannot_meet_returns_zero_and_counts_nothing()
     {
         long before = Child.NumAllocatedBytes;
+        // The request is refused (the test asserts 0), so there is no block to free; MEM0030 cannot know the result.
+#pragma warning disable MEM0030
         Assert.Equal(0, Child.Allocate(nint.MaxValue / 2));
+#pragma warning restore MEM0030
         Assert.Equal(before, Child.NumAllocatedBytes);
     }
 

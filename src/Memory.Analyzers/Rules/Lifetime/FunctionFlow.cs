@@ -143,6 +143,7 @@ internal sealed class FunctionFlow
     /// <summary>Numbers the allocation sites and the variables; false when there are too many sites to follow.</summary>
     private bool Discover()
     {
+        var madeAllocators = AllocatorsMadeHere();
         foreach (var block in _graph.Blocks)
         {
             foreach (var root in Roots(block))
@@ -158,7 +159,7 @@ internal sealed class FunctionFlow
                             _localSlots.Add(local.Local, _localSlots.Count + _captureSlots.Count);
                             break;
                         default:
-                            if (!_sites.ContainsKey(operation) && _apis.IsCreation(operation))
+                            if (!_sites.ContainsKey(operation) && _apis.IsCreation(operation) && !IsFromAllocatorMadeHere(operation, madeAllocators))
                             {
                                 if (_sites.Count == MaxSites)
                                     return false;
@@ -172,6 +173,37 @@ internal sealed class FunctionFlow
         }
         return true;
     }
+
+    /// <summary>
+    /// Locals holding an allocator this function made itself (with <c>new</c> or a factory, not a shared
+    /// <c>AllocatorInstance&lt;T&gt;.Get()</c> or <c>T.Instance</c>): its blocks end with it, typically at a <c>using</c>.
+    /// </summary>
+    private HashSet<ILocalSymbol> AllocatorsMadeHere()
+    {
+        var made = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var block in _graph.Blocks)
+        {
+            foreach (var root in Roots(block))
+            {
+                foreach (var assignment in root.DescendantsAndSelf().OfType<ISimpleAssignmentOperation>())
+                {
+                    if (assignment.Target is not ILocalReferenceOperation { Local: { } local } || !_apis.IsAllocatorType(local.Type))
+                        continue;
+                    var value = Unwrap(assignment.Value);
+                    bool shared = value is IInvocationOperation { TargetMethod: { Name: "Get", ContainingType.Name: "AllocatorInstance" } }
+                        or IPropertyReferenceOperation { Property: { Name: "Instance", IsStatic: true } }
+                        or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
+                    if (!shared)
+                        made.Add(local);
+                }
+            }
+        }
+        return made;
+    }
+
+    private static bool IsFromAllocatorMadeHere(IOperation operation, HashSet<ILocalSymbol> made)
+        => made.Count > 0 && operation is IInvocationOperation { TargetMethod.Name: "Allocate" or "ReAllocate", Instance: { } receiver }
+            && Unwrap(receiver) is ILocalReferenceOperation { Local: { } local } && made.Contains(local);
 
     private bool IsTracked(ILocalSymbol local)
         => !local.IsRef && SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _function) && !_captured.Contains(local);
@@ -270,7 +302,12 @@ internal sealed class FunctionFlow
     {
         _block = block;
         foreach (var operation in block.Operations)
+        {
             Walk(operation, Role.Statement, state);
+            // A call that never returns ([DoesNotReturn]: Assert.Fail, a throw helper) ends the path here.
+            if (operation is IInvocationOperation { TargetMethod: var method } && DoesNotReturn(method))
+                return;
+        }
 
         var condition = block.BranchValue;
         if (condition is not null)
@@ -296,6 +333,16 @@ internal sealed class FunctionFlow
         }
     }
 
+    private static bool DoesNotReturn(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute" })
+                return true;
+        }
+        return false;
+    }
+
     private void Follow(BasicBlock from, ControlFlowBranch branch, FlowState state, Frame frame)
     {
         FlowState? current = state;
@@ -313,7 +360,7 @@ internal sealed class FunctionFlow
                     return;
                 if (destination.Kind == BasicBlockKind.Exit)
                     AtExit(current, branch.Semantics == ControlFlowBranchSemantics.Return ? ReturnReason(from)
-                        : from.Ordinal == destination.Ordinal - 1 && branch == from.FallThroughSuccessor ? "reaches its end"
+                        : IsLastStatement(from) ? "reaches its end"
                         : "returns early");
                 else
                     Enter(destination.Ordinal, current, frame);
@@ -387,6 +434,28 @@ internal sealed class FunctionFlow
             if ((state.Blocks[site] & FlowState.Live) != 0 && !_leaks.ContainsKey(site))
                 _leaks.Add(site, (_siteOperations[site].Syntax.GetLocation(), reason));
         }
+    }
+
+    /// <summary>Whether no reachable block outside a finally follows <paramref name="from"/>: the method's end, not an early return.</summary>
+    private bool IsLastStatement(BasicBlock from)
+    {
+        var main = _frames.Last();
+        for (int ordinal = from.Ordinal + 1; ordinal < _graph.Blocks.Length - 1; ordinal++)
+        {
+            if (main.In[ordinal] is not null && !InFinally(_graph.Blocks[ordinal]))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool InFinally(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind is ControlFlowRegionKind.Finally)
+                return true;
+        }
+        return false;
     }
 
     private static string ReturnReason(BasicBlock block)
@@ -597,6 +666,9 @@ internal sealed class FunctionFlow
         switch (argument.Parent)
         {
             case IInvocationOperation invocation:
+                // The tracking bookkeeping is asked about addresses, freed ones included, without touching them.
+                if (invocation.TargetMethod.ContainingNamespace is { Name: "Tracking", ContainingNamespace.Name: "Memory" })
+                    return Consumer.Touch;
                 switch (_apis.ReleaseOf(invocation, argument))
                 {
                     case Release.Free:
@@ -606,7 +678,11 @@ internal sealed class FunctionFlow
                     case Release.Ownership:
                         return Consumer.Escape;
                 }
-                return invocation.Instance is { } receiver && _apis.IsCollection(receiver.Type) ? Consumer.Escape : Consumer.Use;
+                if (invocation.Instance is { } receiver && _apis.IsCollection(receiver.Type))
+                    return Consumer.Escape;
+                // A call that returns a value of the block's own type may hand the block back (a check or a
+                // wrapper): its result is followed no further, so the block is taken as handed on.
+                return SymbolEqualityComparer.Default.Equals(invocation.Type, Unwrap(argument.Value).Type) ? Consumer.Escape : Consumer.Use;
             case IObjectCreationOperation creation:
                 // A span over the block borrows it; any other object built from it is taken to own it.
                 return creation.Type?.IsRefLikeType == true ? Consumer.Use : Consumer.Escape;

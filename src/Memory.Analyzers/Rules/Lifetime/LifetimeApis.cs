@@ -84,6 +84,9 @@ internal sealed class LifetimeApis
             _creationNames.Add(name.Substring(name.LastIndexOf('.') + 1));
     }
 
+    /// <summary>Whether a method of this name may create a block: the cheap test made before any binding.</summary>
+    public bool MayCreate(string methodName) => _creationNames.Contains(methodName);
+
     /// <summary>Whether <paramref name="operation"/> hands out a block the caller must free.</summary>
     public bool IsCreation(IOperation operation) => operation switch
     {
@@ -149,6 +152,11 @@ internal sealed class LifetimeApis
     public static bool IsNativeContainer(ITypeSymbol? type)
         => type is INamedTypeSymbol { TypeKind: TypeKind.Class, ContainingNamespace: { Name: "Containers", ContainingNamespace: { Name: "Memory", ContainingNamespace.IsGlobalNamespace: true } } } named
             && named.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_IDisposable);
+
+    /// <summary>Whether <paramref name="type"/> is an allocator: <c>IAllocator</c> or a class deriving from <c>AllocatorBase</c>.</summary>
+    public bool IsAllocatorType(ITypeSymbol? type)
+        => type is not null && (Is(type, _allocatorInterface) || Is(type, _symbols.AllocatorBase) || _symbols.IsAllocator(type)
+            || (_allocatorInterface is not null && type.AllInterfaces.Contains(_allocatorInterface, SymbolEqualityComparer.Default)));
 
     public bool IsNativeRef(ITypeSymbol? type) => type is INamedTypeSymbol named && Is(named.OriginalDefinition, _nativeRef);
 
