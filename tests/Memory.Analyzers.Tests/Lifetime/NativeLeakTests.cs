@@ -429,6 +429,39 @@ public sealed class NativeLeakTests
         }
         """);
 
+    [Fact]
+    public Task Quiet_after_calls_that_never_return() => VerifyAsync(Usings + """
+        static class Assert
+        {
+            public static void Fail(string message) => throw new InvalidOperationException(message);
+        }
+
+        static class Throw
+        {
+            [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            public static void Refused() => throw new InvalidOperationException();
+        }
+
+        class C
+        {
+            void M(IAllocator allocator, bool refuse)
+            {
+                nint block = allocator.Allocate(64);
+                if (refuse)
+                {
+                    if (block != 0)
+                        Assert.Fail("the allocator must refuse");
+                    return;
+                }
+                nint other = allocator.Allocate(64);
+                if (other != 0 && refuse)
+                    Throw.Refused();
+                allocator.DeAllocate(other);
+                allocator.DeAllocate(block);
+            }
+        }
+        """);
+
     // ---- using, containers ----
 
     [Fact]

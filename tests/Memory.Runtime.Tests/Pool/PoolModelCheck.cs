@@ -134,10 +134,7 @@ internal sealed class PoolModelCheck
     {
         (nint size, nint alignment) = RandomRequest();
         nint expected = ExpectedUsableSize(_options, size, alignment);
-        // MEM0030 cannot see that Assert.Fail never returns: on the path it reports the block is 0 or the test has failed.
-#pragma warning disable MEM0030
         nint pointer = _allocator.Allocate(size, alignment);
-#pragma warning restore MEM0030
         if (expected < 0)
         {
             if (pointer != 0)
@@ -164,10 +161,7 @@ internal sealed class PoolModelCheck
         nint expected = ExpectedUsableSize(_options, size, alignment);
         LiveBlock old = Live[index];
         LiveBlocks.Verify(old, old.Usable);
-        // MEM0030 cannot see that Assert.Fail never returns: on the path it reports the block is 0 or the test has failed.
-#pragma warning disable MEM0030
         nint moved = _allocator.ReAllocate(old.Address, size, alignment);
-#pragma warning restore MEM0030
         if (expected < 0)
         {
             if (moved != 0)
@@ -190,7 +184,7 @@ internal sealed class PoolModelCheck
         Accept(moved, size, alignment, expected);
     }
 
-    private void Accept(nint pointer, nint size, nint alignment, nint expectedUsable)
+    private void Accept([TakesOwnership] nint pointer, nint size, nint alignment, nint expectedUsable)
     {
         if (pointer == 0)
             Assert.Fail($"({size}, {alignment}) returned 0");

@@ -305,7 +305,8 @@ internal sealed class FunctionFlow
         {
             Walk(operation, Role.Statement, state);
             // A call that never returns ([DoesNotReturn]: Assert.Fail, a throw helper) ends the path here.
-            if (operation is IInvocationOperation { TargetMethod: var method } && DoesNotReturn(method))
+            if ((operation is IExpressionStatementOperation { Operation: var expression } ? expression : operation) is IInvocationOperation { TargetMethod: var method }
+                && DoesNotReturn(method))
                 return;
         }
 
@@ -335,6 +336,9 @@ internal sealed class FunctionFlow
 
     private static bool DoesNotReturn(IMethodSymbol method)
     {
+        // Test frameworks' Assert.Fail always throws, annotated or not (xunit's is not).
+        if (method is { Name: "Fail", IsStatic: true, ContainingType.Name: "Assert" })
+            return true;
         foreach (var attribute in method.GetAttributes())
         {
             if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute" })
