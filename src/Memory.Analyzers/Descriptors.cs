@@ -171,6 +171,20 @@ public static class Descriptors
         "'{0}' from '{1}' implements no IAllocatorType<{0}> and has no public static Instance, so nothing is generated for '{2}'; compile '{1}' at C# 11 or later, or give '{0}' a public static Instance",
         "Generated code reaches an allocator of another assembly through AllocatorInstance<T>, which needs IAllocatorType<T>, or through the static Instance that [TypeId] generates for an allocator compiled at C# 10.");
 
+    /// <summary>MEM0030: a native block created in a method and, on some path out of it, neither freed nor handed on.</summary>
+    public static readonly DiagnosticDescriptor NativeLeak = Create(
+        "MEM0030", "Memory.Lifetime", DiagnosticSeverity.Warning,
+        "Free every native block a method creates",
+        "'{0}' is neither freed nor handed on when the method {1}",
+        "A block, NativeRef<T> or native container obtained in a method must, on every path out of it, be freed (Free, DeAllocate, Destroy, Dispose), returned, stored, or passed to a parameter that takes ownership. Otherwise nothing frees it and the allocator reports it as a leak at teardown.");
+
+    /// <summary>MEM0031: a native block freed twice, or used after it was freed, on one path.</summary>
+    public static readonly DiagnosticDescriptor NativeUseAfterFree = Create(
+        "MEM0031", "Memory.Lifetime", DiagnosticSeverity.Warning,
+        "Do not free a native block twice or use it after freeing it",
+        "'{0}' {1} after it was freed at line {2}",
+        "After Free, DeAllocate, Destroy or Dispose the memory belongs to the allocator again: freeing it a second time corrupts the allocator, and reading or writing it touches memory that may already hold another block.");
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] customTags)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description,

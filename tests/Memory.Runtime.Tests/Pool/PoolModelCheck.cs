@@ -184,7 +184,7 @@ internal sealed class PoolModelCheck
         Accept(moved, size, alignment, expected);
     }
 
-    private void Accept(nint pointer, nint size, nint alignment, nint expectedUsable)
+    private void Accept([TakesOwnership] nint pointer, nint size, nint alignment, nint expectedUsable)
     {
         if (pointer == 0)
             Assert.Fail($"({size}, {alignment}) returned 0");

@@ -4,7 +4,7 @@ using Memory.Objects;
 namespace Memory.Runtime.Tests.Reliability;
 
 // Every misuse of an allocator, on purpose: the analyzers that catch them at compile time are what this suite is not about.
-#pragma warning disable MEM0007
+#pragma warning disable MEM0007, MEM0030, MEM0031
 
 /// <summary>
 /// The child-process half of the misuse suite (<see cref="MisuseSuiteTests"/>): commits one misuse on one allocator

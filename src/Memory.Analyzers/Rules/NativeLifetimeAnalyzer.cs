@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Memory.Analyzers.Infrastructure;
+using Memory.Analyzers.Rules.Lifetime;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Memory.Analyzers.Rules;
+
+/// <summary>
+/// MEM0030: a native block, <c>NativeRef&lt;T&gt;</c> or native container created in a method that, on some path out of
+/// the method, is neither freed nor handed on. MEM0031: a block freed twice, or used after its free, on every path
+/// that reaches the second free or the use.
+/// </summary>
+/// <remarks>
+/// Only members that contain a creation call are analysed (see <see cref="Analysis"/>). See
+/// <c>docs/rules/MEM0030.md</c> for what counts as freeing, handing on and an exception path.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Methods (<c>Name</c> or <c>Namespace.Type.Name</c>) whose arguments pass ownership to the callee.</summary>
+    public const string OwnershipTransferMethodsOption = "ownership_transfer_methods";
+
+    /// <summary>Methods (<c>Namespace.Type.Name</c>) besides the runtime's that return a block to free.</summary>
+    public const string AllocationMethodsOption = "allocation_methods";
+
+    /// <summary>Methods (<c>Namespace.Type.Name</c>) besides the runtime's that free the block passed first.</summary>
+    public const string FreeMethodsOption = "free_methods";
+
+    /// <summary><c>none</c>, <c>throw</c> (the default) or <c>calls</c>: which exception paths count as a way out.</summary>
+    public const string ExceptionPathsOption = "exception_paths";
+
+    /// <summary>The diagnostic property holding the statement that frees the block, when a try/finally can be added.</summary>
+    public const string FreeStatementProperty = "FreeStatement";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [Descriptors.NativeLeak, Descriptors.NativeUseAfterFree];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
+                return;
+            var analyzer = new Analysis(symbols, new RuleOptions(start.Options), start.Options);
+            start.RegisterOperationBlockStartAction(analyzer.OnBlockStart);
+        });
+    }
+
+    /// <remarks>
+    /// Per member, an operation action on calls and <c>new</c>s notes whether any creates a block, answered by a
+    /// name test for nearly all of them (the driver builds the operation trees for every analyzer anyway); only a
+    /// member where one does gets its control-flow graph built and analysed, when its operations are done.
+    /// </remarks>
+    private sealed class Analysis(MemorySymbols symbols, RuleOptions options, AnalyzerOptions analyzerOptions)
+    {
+        private readonly Dictionary<(ImmutableHashSet<string>, ImmutableHashSet<string>, ImmutableHashSet<string>), LifetimeApis> _apis = new();
+        private readonly ConcurrentDictionary<SyntaxTree, LifetimeApis> _apisByTree = new();
+
+        public void OnBlockStart(OperationBlockStartAnalysisContext context)
+        {
+            if (context.OperationBlocks.IsEmpty)
+                return;
+            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
+            var apis = _apisByTree.GetOrAdd(tree, ApisFor);
+            var found = new CreationFound();
+            context.RegisterOperationAction(operation =>
+            {
+                if (!found.Value && IsCreation(operation.Operation, apis))
+                    found.Value = true;
+            }, OperationKind.Invocation, OperationKind.ObjectCreation);
+            context.RegisterOperationBlockEndAction(end =>
+            {
+                if (found.Value)
+                    AnalyzeBlocks(end, apis, ExceptionPathsFor(tree));
+            });
+        }
+
+        private static bool IsCreation(IOperation operation, LifetimeApis apis)
+        {
+            bool candidate = operation switch
+            {
+                IInvocationOperation invocation => apis.MayCreate(invocation.TargetMethod.Name),
+                IObjectCreationOperation creation => creation.Type is { Name: var name } && name.StartsWith("Native", StringComparison.Ordinal),
+                _ => false,
+            };
+            return candidate && apis.IsCreation(operation);
+        }
+
+        private static void AnalyzeBlocks(OperationBlockAnalysisContext context, LifetimeApis apis, ExceptionPaths exceptionPaths)
+        {
+            var leaks = new List<FunctionFlow.Leak>();
+            var misuses = new List<Diagnostic>();
+            var analysed = new HashSet<ControlFlowGraph>();
+            foreach (var block in context.OperationBlocks)
+            {
+                var root = block;
+                while (root.Parent is not null)
+                    root = root.Parent;
+                if (root.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
+                    or OperationKind.FieldInitializer or OperationKind.PropertyInitializer))
+                    continue;
+                var graph = context.GetControlFlowGraph(block);
+                if (analysed.Add(graph))
+                    FunctionFlow.Analyze(graph, context.OwningSymbol, apis, CapturedLocals(root), exceptionPaths, leaks, misuses, context.CancellationToken);
+            }
+
+            foreach (var leak in leaks)
+            {
+                var properties = leak.FixableLocal is { } local && FreeStatement(leak.Site, local) is { } statement
+                    ? ImmutableDictionary<string, string?>.Empty.Add(FreeStatementProperty, statement)
+                    : ImmutableDictionary<string, string?>.Empty;
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NativeLeak, leak.Location, properties, Describe(leak.Site), leak.Reason));
+            }
+            foreach (var misuse in misuses)
+                context.ReportDiagnostic(misuse);
+        }
+
+        private LifetimeApis ApisFor(SyntaxTree tree)
+        {
+            string id = Descriptors.NativeLeak.Id;
+            var allocation = options.GetList(tree, id, AllocationMethodsOption, LifetimeApis.DefaultAllocationMethods);
+            var free = options.GetList(tree, id, FreeMethodsOption, LifetimeApis.DefaultFreeMethods);
+            var ownership = options.GetList(tree, id, OwnershipTransferMethodsOption, ImmutableHashSet<string>.Empty);
+            lock (_apis)
+            {
+                if (!_apis.TryGetValue((allocation, free, ownership), out var apis))
+                    _apis.Add((allocation, free, ownership), apis = new LifetimeApis(symbols, allocation, free, ownership));
+                return apis;
+            }
+        }
+
+        private ExceptionPaths ExceptionPathsFor(SyntaxTree tree)
+        {
+            string key = RuleOptions.Key(Descriptors.NativeLeak.Id, ExceptionPathsOption);
+            var provider = analyzerOptions.AnalyzerConfigOptionsProvider;
+            if (!provider.GetOptions(tree).TryGetValue(key, out string? value) && !provider.GlobalOptions.TryGetValue(key, out value))
+                return ExceptionPaths.Throw;
+            return value.Trim().ToLowerInvariant() switch
+            {
+                "none" => ExceptionPaths.None,
+                "calls" => ExceptionPaths.Calls,
+                _ => ExceptionPaths.Throw,
+            };
+        }
+
+        /// <summary>Locals read or written by a lambda or local function other than the one that declares them.</summary>
+        private static HashSet<ILocalSymbol> CapturedLocals(IOperation root)
+        {
+            var captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    continue;
+                var span = operation.Syntax.Span;
+                foreach (var reference in operation.Descendants().OfType<ILocalReferenceOperation>())
+                {
+                    var declaration = reference.Local.DeclaringSyntaxReferences.FirstOrDefault();
+                    if (declaration is null || !span.Contains(declaration.Span))
+                        captured.Add(reference.Local);
+                }
+            }
+            return captured;
+        }
+
+        private static string Describe(IOperation site) => site.Syntax switch
+        {
+            InvocationExpressionSyntax invocation => invocation.Expression + (invocation.ArgumentList.Arguments.Count == 0 ? "()" : "(...)"),
+            ObjectCreationExpressionSyntax creation => "new " + creation.Type + (creation.ArgumentList is { Arguments.Count: > 0 } ? "(...)" : "()"),
+            var other => other.ToString(),
+        };
+
+        /// <summary>
+        /// The statement that frees what <paramref name="site"/> created through <paramref name="local"/>, when the
+        /// creation initialises a local declared alone in a block; null when the fix cannot say it.
+        /// </summary>
+        private static string? FreeStatement(IOperation site, ILocalSymbol local)
+        {
+            var syntax = site.Syntax;
+            var outer = syntax;
+            while (outer.Parent is CastExpressionSyntax or ParenthesizedExpressionSyntax)
+                outer = outer.Parent;
+            if (outer.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } } }
+                || statement.UsingKeyword != default || statement.Parent is not BlockSyntax)
+                return null;
+
+            string name = local.Name;
+            ITypeSymbol? created = site.Type;
+            bool pointerLocal = local.Type is IPointerTypeSymbol;
+            string AsAddress() => SymbolEqualityComparer.Default.Equals(local.Type, created) ? name
+                : pointerLocal && created?.SpecialType == SpecialType.System_IntPtr ? "(nint)" + name
+                : string.Empty;
+
+            switch (site)
+            {
+                case IObjectCreationOperation:
+                    return SymbolEqualityComparer.Default.Equals(local.Type, created) ? name + ".Dispose();" : null;
+                case IInvocationOperation invocation when syntax is InvocationExpressionSyntax call:
+                {
+                    var method = invocation.TargetMethod;
+                    string address = AsAddress();
+                    if (address.Length == 0)
+                        return null;
+                    var callee = call.Expression as MemberAccessExpressionSyntax;
+                    switch (method.Name)
+                    {
+                        case "Malloc" or "Calloc" or "Realloc" when method.ContainingType.Name == "Az" && callee is { Name: GenericNameSyntax generic }:
+                            return $"{callee.Expression}.Free{generic.TypeArgumentList}({address});";
+                        case "Allocate" or "ReAllocate" when method.ContainingType.Name != "NativeObjects":
+                            if (callee is null)
+                                return invocation.Instance is IInstanceReferenceOperation ? $"DeAllocate({address});" : null;
+                            return IsStable(callee.Expression) ? $"{callee.Expression}.DeAllocate({address});" : null;
+                        case "Create":
+                            return callee is not null ? $"{callee.Expression}.Destroy({address});" : $"Destroy({address});";
+                    }
+                    string? free = method.ContainingType.Name switch
+                    {
+                        "NativeMemory" => method.Name switch { "Alloc" or "AllocZeroed" => "Free", "AlignedAlloc" => "AlignedFree", _ => null },
+                        "Marshal" => method.Name switch { "AllocHGlobal" => "FreeHGlobal", "AllocCoTaskMem" => "FreeCoTaskMem", _ => null },
+                        _ => null,
+                    };
+                    return free is not null && callee is not null ? $"{callee.Expression}.{free}({name});" : null;
+                }
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>An expression the fix can evaluate again in the finally: names, member accesses and <c>AllocatorInstance&lt;T&gt;.Get()</c>.</summary>
+        private static bool IsStable(ExpressionSyntax expression) => expression switch
+        {
+            SimpleNameSyntax or ThisExpressionSyntax or PredefinedTypeSyntax => true,
+            MemberAccessExpressionSyntax access => IsStable(access.Expression),
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Get" } access, ArgumentList.Arguments.Count: 0 } => IsStable(access.Expression),
+            _ => false,
+        };
+    }
+
+    private sealed class CreationFound
+    {
+        public volatile bool Value;
+    }
+}
