@@ -169,8 +169,13 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     /// </summary>
     internal abstract void RequestGarbageCollect();
 
-    /// <summary>Allocates a block for a child allocator: the parent counts and records it as the child's, with the child's guards.</summary>
-    internal abstract nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line);
+    /// <summary>
+    /// Allocates a block for a child allocator: the parent counts and records it as the child's, with the guards
+    /// <paramref name="overrun"/> asks for (those of the child or of a grandchild forwarding through it), else the
+    /// child's own, else the parent's.
+    /// </summary>
+    internal abstract nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line,
+        OverrunDetection overrun);
 
     /// <summary>Frees a block for a child allocator; in checked mode a block that is not the child's is refused.</summary>
     internal abstract void DeAllocateForChild(AllocatorBase child, nint pointer, nint size, nint alignment);
@@ -179,15 +184,33 @@ public abstract class AllocatorBase : IAllocator, IDisposable
     internal abstract nint ReAllocateForChild(AllocatorBase child, nint pointer, nint newSize, nint newAlignment);
 
     /// <summary>The guarded blocks whose guard bytes were overwritten, oldest first.</summary>
+    /// <remarks>A child's blocks are included: their guards are made and recorded by the allocator at the end of its chain.</remarks>
     public IReadOnlyList<GuardViolation> FindGuardViolations()
     {
         var violations = new List<(long Sequence, GuardViolation Violation)>();
         foreach (var (address, entry) in Records.Table.Copy())
         {
-            if (entry.Layout != BlockLayout.Plain && GuardedBlocks.Check(address, entry) is { } violation)
+            if (GuardedEntry(address, entry) is { } guarded && GuardedBlocks.Check(address, guarded) is { } violation)
                 violations.Add((entry.Sequence, violation));
         }
         return violations.OrderBy(static v => v.Sequence).Select(static v => v.Violation).ToArray();
+    }
+
+    /// <summary>
+    /// The record that holds a block's guards: this allocator's own, or, for a block a child drew (recorded plain
+    /// here), that of the ancestor that made them (an allocator between them keeps no record unless its own settings
+    /// ask for one); null for an unguarded block.
+    /// </summary>
+    private RecordEntry? GuardedEntry(nint address, RecordEntry entry)
+    {
+        for (AllocatorBase? holder = Parent; entry.Layout == BlockLayout.Plain; holder = holder.Parent)
+        {
+            if (holder is null)
+                return null;
+            if (holder.Records.Table.TryGet(address, out RecordEntry held))
+                entry = held;
+        }
+        return entry;
     }
 
     /// <summary>Checks the guards of every live guarded block.</summary>

@@ -169,10 +169,13 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             _schema.RequestGarbageCollect();
     }
 
-    internal sealed override nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line)
+    internal sealed override nint AllocateForChild(AllocatorBase child, nint size, nint alignment, string? name, string? file, int line,
+        OverrunDetection requested)
     {
         // The child's guards are made here, so the parent's totals include them and its free checks them.
-        OverrunDetection overrun = child.OverrunDetection != OverrunDetection.None ? child.OverrunDetection : OverrunDetection;
+        OverrunDetection overrun = requested != OverrunDetection.None ? requested
+            : child.OverrunDetection != OverrunDetection.None ? child.OverrunDetection
+            : OverrunDetection;
         if (Path != TrackedPath && overrun == OverrunDetection.None)
             return Allocate(size, alignment, name, file, line);
         return AllocateTracked(size, alignment, name, file, line, mayRetry: true, child: child, overrun: overrun);
@@ -232,8 +235,9 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     // A forwarding schema (a child allocator) gets the caller's site so that its parent records it; for every
     // other schema TSchema.ForwardsCallSite is a constant at JIT time and this is the plain call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line)
-        => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line) : _schema.Allocate(size, alignment);
+    private nint AllocateFromSchema(nint size, nint alignment, string? name, string? file, int line,
+        OverrunDetection overrun = OverrunDetection.None)
+        => TSchema.ForwardsCallSite ? _schema.Allocate(size, alignment, name, file, line, overrun) : _schema.Allocate(size, alignment);
 
     /// <summary>
     /// The out-of-memory handling, for requests the schema could serve once memory is freed; <paramref name="size"/>
@@ -317,9 +321,11 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
                 break;
 
             default:
-                user = AllocateFromSchema(size, alignment, name, file, line);
+                // What a forwarding schema passes on: the guards asked of this allocator, made at the chain's end.
+                OverrunDetection forwarded = TSchema.ForwardsCallSite ? overrun ?? OverrunDetection : OverrunDetection.None;
+                user = AllocateFromSchema(size, alignment, name, file, line, forwarded);
                 if (user == 0 && mayRetry && RecoverFromOutOfMemory(size, alignment))
-                    user = AllocateFromSchema(size, alignment, name, file, line);
+                    user = AllocateFromSchema(size, alignment, name, file, line, forwarded);
                 if (user == 0)
                     return 0;
                 usable = UsableSize(user, size);

@@ -1,3 +1,5 @@
+using Memory.Diagnostics;
+
 namespace Memory.Schemas;
 
 /// <summary>
@@ -17,8 +19,9 @@ public interface IAllocationSchema
 
     /// <summary>
     /// Whether the allocator passes the caller's label and site to
-    /// <see cref="Allocate(nint, nint, string?, string?, int)"/>: true for schemas that forward to another
-    /// allocator (child allocators), so the allocator at the end of the chain records the real call site.
+    /// <see cref="Allocate(nint, nint, string?, string?, int, OverrunDetection)"/>: true for schemas that forward to
+    /// another allocator (child allocators), so the allocator at the end of the chain records the real call site and
+    /// makes the guards the requester asked for.
     /// </summary>
     /// <remarks>Read through the type parameter, so for every other schema the test is a constant the JIT removes.</remarks>
     static virtual bool ForwardsCallSite => false;
@@ -89,7 +92,17 @@ public interface IAllocationSchema
     /// Allocates a block on behalf of a caller, passing its label and site on; called instead of
     /// <see cref="Allocate(nint, nint)"/> only when <see cref="ForwardsCallSite"/> is true.
     /// </summary>
-    nint Allocate(nint size, nint alignment, string? name, string? file, int line) => Allocate(size, alignment);
+    /// <param name="size">Bytes requested.</param>
+    /// <param name="alignment">Alignment requested; 0 for the schema's default.</param>
+    /// <param name="name">The caller's label for the block.</param>
+    /// <param name="file">The caller's source file.</param>
+    /// <param name="line">The caller's source line.</param>
+    /// <param name="overrun">
+    /// The guards the requesting allocator (or a child further down the chain) asks for; <see cref="OverrunDetection.None"/>
+    /// leaves the choice to the allocator that makes the block. A forwarding schema passes it on unchanged, so the guards
+    /// are made, counted and checked at the end of the chain.
+    /// </param>
+    nint Allocate(nint size, nint alignment, string? name, string? file, int line, OverrunDetection overrun) => Allocate(size, alignment);
 
     /// <summary>Frees a block this schema handed out; <paramref name="size"/> and <paramref name="alignment"/> may be 0.</summary>
     void DeAllocate(nint pointer, nint size, nint alignment);

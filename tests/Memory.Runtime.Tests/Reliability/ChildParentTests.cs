@@ -152,6 +152,64 @@ public sealed class ChildParentTests : IDisposable
         Assert.Equal(reservedBefore, _parent.ReservedBytes);
     }
 
+    [Fact]
+    public void A_childs_damaged_guard_is_found_by_the_childs_own_verification()
+    {
+        _child.OverrunDetection = OverrunDetection.GuardBytes;
+        nint intact = _child.Allocate(24);
+        nint damaged = _child.Allocate(40);
+        Assert.Empty(_child.FindGuardViolations());
+        unsafe { ((byte*)damaged)[40] ^= 0xFF; }
+
+        var found = Assert.Single(_child.FindGuardViolations());
+        Assert.Equal(damaged, found.Address);
+        Assert.Equal(damaged, Assert.Single(_parent.FindGuardViolations()).Address);
+        var misuse = Assert.Throws<AllocatorMisuseException>(_child.VerifyGuards);
+        Assert.Equal(_child.Name, misuse.AllocatorName);
+
+        unsafe { ((byte*)damaged)[40] ^= 0xFF; }
+        _child.VerifyGuards();
+        _child.DeAllocate(intact);
+        _child.DeAllocate(damaged);
+    }
+
+    [Theory]
+    [InlineData(OverrunDetection.GuardBytes)]
+    [InlineData(OverrunDetection.GuardPage)]
+    public void A_grandchilds_guards_reach_the_end_of_its_chain(OverrunDetection overrun)
+    {
+        // The middle allocator has no guards of its own: the grandchild's setting must pass through it.
+        using var middle = new MiddleChildAllocator(_child.Name + ".Middle", _parent);
+        using var grandchild = new GrandchildAllocator(_child.Name + ".Grandchild", middle);
+        grandchild.OverrunDetection = overrun;
+        long reservedBefore = _parent.ReservedBytes;
+
+        nint block = grandchild.Allocate(40);
+        Assert.Equal(1, _parent.Records.LiveAllocations);  // the root made the guards, so it records the block
+        Assert.Equal(_parent.NumAllocatedBytes, middle.NumAllocatedBytes);
+        Assert.Equal(_parent.NumAllocatedBytes, grandchild.NumAllocatedBytes);
+        if (overrun == OverrunDetection.GuardPage)
+            Assert.True(_parent.ReservedBytes > reservedBefore, "the guard page's mapping is the root's");
+
+        if (overrun == OverrunDetection.GuardBytes)
+        {
+            unsafe { ((byte*)block)[40] ^= 0xFF; }
+            Assert.Equal(block, Assert.Single(grandchild.FindGuardViolations()).Address);
+            var misuse = Assert.Throws<AllocatorMisuseException>(() => grandchild.DeAllocate(block));
+            Assert.Equal(MisuseKind.Overrun, misuse.Kind);
+            Assert.Equal(grandchild.Name, misuse.AllocatorName);
+            Assert.Equal(1, grandchild.Records.LiveAllocations);
+            unsafe { ((byte*)block)[40] ^= 0xFF; }
+        }
+
+        grandchild.DeAllocate(block);
+        Assert.Equal(0, grandchild.NumAllocatedBytes);
+        Assert.Equal(0, middle.NumAllocatedBytes);
+        Assert.Equal(0, _parent.NumAllocatedBytes);
+        if (overrun == OverrunDetection.GuardPage)
+            Assert.Equal(reservedBefore, _parent.ReservedBytes);  // the mapping went back with the block
+    }
+
     /// <summary>The parent's 64-byte bucket works: distinct blocks, in bounded time (a held bucket lock would hang here).</summary>
     private void AssertParentStillServes64ByteBlocks()
     {

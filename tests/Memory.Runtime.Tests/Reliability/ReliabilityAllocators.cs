@@ -12,6 +12,22 @@ internal sealed class SystemChildAllocator : ChildAllocator<SystemAllocator>
     }
 }
 
+/// <summary>A child that is a parent too: the middle of a three-level chain.</summary>
+internal sealed class MiddleChildAllocator(string name, SystemAllocator parent)
+    : ChildAllocator<SystemAllocator>(name, "Middle of a chain in the reliability tests", parent), IAllocatorType<MiddleChildAllocator>
+{
+    public static Guid TypeId { get; } = new("6F1D2A43-8B0C-4E55-9A7E-3C2B1D0E9F84");
+
+    public static string TypeName => "Memory.Runtime.Tests.Reliability.MiddleChildAllocator";
+
+    // The chains of these tests are built with explicit parents; no process-wide instance is ever asked for.
+    public static MiddleChildAllocator CreateAllocator() => throw new NotSupportedException("Built with an explicit parent only.");
+}
+
+/// <summary>The end of a three-level chain: its blocks come from the system allocator through <see cref="MiddleChildAllocator"/>.</summary>
+internal sealed class GrandchildAllocator(string name, MiddleChildAllocator parent)
+    : ChildAllocator<MiddleChildAllocator>(name, "End of a chain in the reliability tests", parent);
+
 /// <summary>The allocators every misuse is tried on, created by name with tracking as a test asks.</summary>
 internal static class ReliabilityAllocators
 {

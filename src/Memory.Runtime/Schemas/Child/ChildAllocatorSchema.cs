@@ -1,3 +1,5 @@
+using Memory.Diagnostics;
+
 namespace Memory.Schemas;
 
 /// <summary>
@@ -61,12 +63,12 @@ public struct ChildAllocatorSchema<TParent> : IAllocationSchema
     public readonly bool CanEverServe(nint size, nint alignment) => false;
 
     /// <inheritdoc/>
-    public nint Allocate(nint size, nint alignment) => Allocate(size, alignment, name: null, file: null, line: 0);
+    public nint Allocate(nint size, nint alignment) => Allocate(size, alignment, name: null, file: null, line: 0, OverrunDetection.None);
 
     /// <inheritdoc/>
-    public nint Allocate(nint size, nint alignment, string? name, string? file, int line)
+    public nint Allocate(nint size, nint alignment, string? name, string? file, int line, OverrunDetection overrun)
     {
-        nint pointer = _parent.AllocateForChild(Child, size, alignment, name, file, line);
+        nint pointer = _parent.AllocateForChild(Child, size, alignment, name, file, line, overrun);
         if (pointer != 0)
             Interlocked.Add(ref _allocatedBytes, _parent.AllocationSize(pointer));
         return pointer;
