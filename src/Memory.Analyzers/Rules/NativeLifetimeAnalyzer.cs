@@ -16,7 +16,7 @@ namespace Memory.Analyzers.Rules;
 /// that reaches the second free or the use.
 /// </summary>
 /// <remarks>
-/// Only members that contain a creation call are analysed (see <see cref="Analysis"/>). See
+/// Only bodies that contain a creation call are analysed (see <see cref="Analysis"/>). See
 /// <c>docs/rules/MEM0030.md</c> for what counts as freeing, handing on and an exception path.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -50,76 +50,71 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
             if (!MemorySymbols.TryCreate(start.Compilation, out var symbols))
                 return;
             var analyzer = new Analysis(symbols, new RuleOptions(start.Options), start.Options);
-            start.RegisterOperationBlockStartAction(analyzer.OnBlockStart);
+            start.RegisterOperationAction(analyzer.OnCallOrNew, OperationKind.Invocation, OperationKind.ObjectCreation);
+            start.RegisterOperationBlockAction(analyzer.OnBody);
         });
     }
 
     /// <remarks>
-    /// Per member, an operation action on calls and <c>new</c>s notes whether any creates a block, answered by a
-    /// name test for nearly all of them (the driver builds the operation trees for every analyzer anyway); only a
-    /// member where one does gets its control-flow graph built and analysed, when its operations are done.
+    /// The trigger is a plain operation action on calls and <c>new</c>s, answered by a name test for nearly all of
+    /// them, which notes the bodies where a call creates a block; the driver builds the operation trees for every
+    /// analyzer anyway, and runs a member's operation actions before its block actions. Only a noted body gets its
+    /// control-flow graph built and analysed, in the block action, so that the diagnostics are the member's own (an
+    /// editor shows them for the open file). Actions registered once cost far less than actions registered per
+    /// member: an operation-block start action gives every member of the code base its own set of callbacks.
     /// </remarks>
     private sealed class Analysis(MemorySymbols symbols, RuleOptions options, AnalyzerOptions analyzerOptions)
     {
         private readonly Dictionary<(ImmutableHashSet<string>, ImmutableHashSet<string>, ImmutableHashSet<string>), LifetimeApis> _apis = new();
         private readonly ConcurrentDictionary<SyntaxTree, LifetimeApis> _apisByTree = new();
 
-        public void OnBlockStart(OperationBlockStartAnalysisContext context)
-        {
-            if (context.OperationBlocks.IsEmpty)
-                return;
-            var tree = context.OperationBlocks[0].Syntax.SyntaxTree;
-            var apis = _apisByTree.GetOrAdd(tree, ApisFor);
-            var found = new CreationFound();
-            context.RegisterOperationAction(operation =>
-            {
-                if (!found.Value && IsCreation(operation.Operation, apis))
-                    found.Value = true;
-            }, OperationKind.Invocation, OperationKind.ObjectCreation);
-            context.RegisterOperationBlockEndAction(end =>
-            {
-                if (found.Value)
-                    AnalyzeBlocks(end, apis, ExceptionPathsFor(tree));
-            });
-        }
+        // Bodies (by the syntax of their root operation) with a creation, from the operation action to the block action.
+        private readonly ConcurrentDictionary<SyntaxNode, LifetimeApis> _bodiesWithCreation = new();
 
-        private static bool IsCreation(IOperation operation, LifetimeApis apis)
+        public void OnCallOrNew(OperationAnalysisContext context)
         {
+            var operation = context.Operation;
+            var apis = _apisByTree.GetOrAdd(operation.Syntax.SyntaxTree, ApisFor);
             bool candidate = operation switch
             {
                 IInvocationOperation invocation => apis.MayCreate(invocation.TargetMethod.Name),
                 IObjectCreationOperation creation => creation.Type is { Name: var name } && name.StartsWith("Native", StringComparison.Ordinal),
                 _ => false,
             };
-            return candidate && apis.IsCreation(operation);
+            if (!candidate || !apis.IsCreation(operation))
+                return;
+
+            var root = operation;
+            while (root.Parent is not null)
+                root = root.Parent;
+            if (root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
+                or OperationKind.FieldInitializer or OperationKind.PropertyInitializer)
+                _bodiesWithCreation.TryAdd(root.Syntax, apis);
         }
 
-        private static void AnalyzeBlocks(OperationBlockAnalysisContext context, LifetimeApis apis, ExceptionPaths exceptionPaths)
+        public void OnBody(OperationBlockAnalysisContext context)
         {
-            var leaks = new List<FunctionFlow.Leak>();
-            var misuses = new List<Diagnostic>();
-            var analysed = new HashSet<ControlFlowGraph>();
+            List<FunctionFlow.Leak>? leaks = null;
+            List<Diagnostic>? misuses = null;
             foreach (var block in context.OperationBlocks)
             {
                 var root = block;
                 while (root.Parent is not null)
                     root = root.Parent;
-                if (root.Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
-                    or OperationKind.FieldInitializer or OperationKind.PropertyInitializer))
+                if (!_bodiesWithCreation.TryRemove(root.Syntax, out var apis))
                     continue;
-                var graph = context.GetControlFlowGraph(block);
-                if (analysed.Add(graph))
-                    FunctionFlow.Analyze(graph, context.OwningSymbol, apis, CapturedLocals(root), exceptionPaths, leaks, misuses, context.CancellationToken);
+                FunctionFlow.Analyze(context.GetControlFlowGraph(block), context.OwningSymbol, apis, CapturedLocals(root),
+                    ExceptionPathsFor(root.Syntax.SyntaxTree), leaks ??= [], misuses ??= [], context.CancellationToken);
             }
 
-            foreach (var leak in leaks)
+            foreach (var leak in leaks ?? [])
             {
                 var properties = leak.FixableLocal is { } local && FreeStatement(leak.Site, local) is { } statement
                     ? ImmutableDictionary<string, string?>.Empty.Add(FreeStatementProperty, statement)
                     : ImmutableDictionary<string, string?>.Empty;
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NativeLeak, leak.Location, properties, Describe(leak.Site), leak.Reason));
             }
-            foreach (var misuse in misuses)
+            foreach (var misuse in misuses ?? [])
                 context.ReportDiagnostic(misuse);
         }
 
@@ -241,10 +236,5 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
             InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Get" } access, ArgumentList.Arguments.Count: 0 } => IsStable(access.Expression),
             _ => false,
         };
-    }
-
-    private sealed class CreationFound
-    {
-        public volatile bool Value;
     }
 }

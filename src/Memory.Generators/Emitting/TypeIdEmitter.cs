@@ -13,7 +13,7 @@ internal static class TypeIdEmitter
     /// <summary>The interface the generated part declares, or null.</summary>
     public static string? BaseList(TypeIdModel model)
         => !model.ImplementsInterface ? null
-            : model.Allocator is not null ? $"global::Memory.IAllocatorType<{model.Type.FullyQualifiedName}>"
+            : model.Allocator is not null ? $"global::Memory.IAllocatorType<{TypeReference(model)}>"
             : "global::Memory.ITypeInfo";
 
     /// <summary>Writes the members into the open type declaration; <paramref name="first"/> tracks the blank lines between members.</summary>
@@ -68,7 +68,7 @@ internal static class TypeIdEmitter
 
     private static void WriteGlue(IndentedWriter writer, TypeIdModel model, AllocatorGlueModel glue, ref bool first)
     {
-        string type = model.Type.FullyQualifiedName;
+        string type = TypeReference(model);
         if (glue.EmitCreateAllocator)
         {
             TypeDeclarationEmitter.Separate(writer, ref first);
@@ -129,6 +129,10 @@ internal static class TypeIdEmitter
     // The declared name carries variance (IProducer<out T>), which a type argument list cannot.
     private static string SelfReference(TypeIdModel model) => model.Type.Name
         .Replace("<in ", "<").Replace("<out ", "<").Replace(", in ", ", ").Replace(", out ", ", ");
+
+    // How the glue names the type: fully qualified, which no user name can capture, unless it is generic, where only
+    // the simple name is sure to mean this construction (see SelfReference).
+    private static string TypeReference(TypeIdModel model) => model.IsGeneric ? SelfReference(model) : model.Type.FullyQualifiedName;
 
     private static string New(bool hides) => hides ? "new " : string.Empty;
 }

@@ -86,4 +86,48 @@ public sealed class TypeIdentityBehaviourTests
 
         Assert.Equal("report|1|0", LoadedAssembly.Run(loaded[1], "Application.Entry"));
     }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void A_generic_allocator_whose_parameter_shadows_its_containers_compiles_and_is_one_allocator_per_construction(LanguageVersion version)
+    {
+        // The fully qualified name Game.Registry<T>.Scoped<T> would read the container's T as the allocator's own:
+        // the generated glue must name the type as seen from inside it.
+        string source = $$"""
+            using Memory;
+
+            namespace Game
+            {
+            #pragma warning disable CS0693 // the point of the shape: Scoped's T hides Registry's
+                public partial class Registry<T>
+                {
+                    [TypeId("{{IdentityShapes.Id("5E2C7A91-3D4B-4F68-9A0E-1B7C3D5F8E26", Salt(version)):B}}")]
+                    public sealed partial class Scoped<T> : ChildAllocator<SystemAllocator> { }
+                }
+            #pragma warning restore CS0693
+
+                public static class Probe
+                {
+                    public static string Run()
+                    {
+                        var ints = Registry<long>.Scoped<int>.Instance;
+                        var strings = Registry<long>.Scoped<string>.Instance;
+                        nint block = ints.Allocate(16);
+                        long live = ints.Records.LiveAllocations;
+                        ints.DeAllocate(block);
+                        object instance = ints;
+                        return string.Join("|", ints.Name, strings.Name, ReferenceEquals(ints, Registry<long>.Scoped<int>.Instance),
+                            ReferenceEquals(ints, strings), live, instance is Registry<long>.Scoped<int>);
+                    }
+                }
+            }
+            """;
+        byte[] image = LoadedAssembly.Compile("ShadowedParameter" + version, version, [source]);
+
+        string[] result = LoadedAssembly.Run(LoadedAssembly.Load(image)[0], "Game.Probe").Split('|');
+
+        Assert.Contains("Scoped<int>", result[0]);
+        Assert.Contains("Scoped<string>", result[1]);
+        Assert.Equal(["True", "False", "1", "True"], result[2..]);   // the instance is of the construction asked for
+    }
 }
