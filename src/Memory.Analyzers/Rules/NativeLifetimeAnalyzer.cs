@@ -218,7 +218,8 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
                     string? free = method.ContainingType.Name switch
                     {
                         "NativeMemory" => method.Name switch { "Alloc" or "AllocZeroed" => "Free", "AlignedAlloc" => "AlignedFree", _ => null },
-                        "Marshal" => method.Name switch { "AllocHGlobal" => "FreeHGlobal", "AllocCoTaskMem" => "FreeCoTaskMem", _ => null },
+                        "Marshal" when method.Name is "AllocHGlobal" || method.Name.StartsWith("StringToHGlobal", StringComparison.Ordinal) => "FreeHGlobal",
+                        "Marshal" when method.Name is "AllocCoTaskMem" || method.Name.StartsWith("StringToCoTaskMem", StringComparison.Ordinal) => "FreeCoTaskMem",
                         _ => null,
                     };
                     return free is not null && callee is not null ? $"{callee.Expression}.{free}({name});" : null;

@@ -49,6 +49,44 @@ public sealed class FreeInFinallyFixTests
         """);
 
     [Fact]
+    public Task Frees_a_platform_string_copy_with_the_free_of_its_heap() => VerifyFixAsync<FreeInFinallyCodeFixProvider>("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class C
+        {
+            void M(string text)
+            {
+                nint copy = {|MEM0030:Marshal.StringToCoTaskMemUTF8(text)|};
+                if (text.Length == 0)
+                    throw new ArgumentException("empty");
+                Console.WriteLine(copy);
+            }
+        }
+        """, """
+        using System;
+        using System.Runtime.InteropServices;
+
+        class C
+        {
+            void M(string text)
+            {
+                nint copy = Marshal.StringToCoTaskMemUTF8(text);
+                try
+                {
+                    if (text.Length == 0)
+                        throw new ArgumentException("empty");
+                    Console.WriteLine(copy);
+                }
+                finally
+                {
+                    Marshal.FreeCoTaskMem(copy);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Uses_the_free_that_matches_each_creation() => VerifyFixAsync<FreeInFinallyCodeFixProvider>("""
         using System;
         using Memory;

@@ -753,6 +753,29 @@ public sealed class NativeLeakTests
         """);
 
     [Fact]
+    public Task Follows_the_platform_string_copies() => VerifyAsync(Usings + """
+        class C
+        {
+            void M(string text, bool fail)
+            {
+                nint ansi = {|MEM0030:Marshal.StringToHGlobalAnsi(text)|};
+                nint wide = {|MEM0030:Marshal.StringToCoTaskMemUni(text)|};
+                if (fail)
+                    throw new InvalidOperationException(text);      // both copies leak here
+                Marshal.FreeHGlobal(ansi);
+                Marshal.FreeCoTaskMem(wide);
+            }
+
+            void Freed(string text)
+            {
+                nint utf8 = Marshal.StringToCoTaskMemUTF8(text);
+                Console.WriteLine(utf8);
+                Marshal.FreeCoTaskMem(utf8);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Quiet_on_the_platform_allocator_when_its_lists_are_cleared() => VerifyAsync(Usings + """
         unsafe class C
         {

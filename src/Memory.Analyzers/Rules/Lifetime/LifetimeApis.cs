@@ -41,7 +41,14 @@ internal sealed class LifetimeApis
         "System.Runtime.InteropServices.Marshal.AllocHGlobal",
         "System.Runtime.InteropServices.Marshal.AllocCoTaskMem",
         "System.Runtime.InteropServices.Marshal.ReAllocHGlobal",
-        "System.Runtime.InteropServices.Marshal.ReAllocCoTaskMem");
+        "System.Runtime.InteropServices.Marshal.ReAllocCoTaskMem",
+        "System.Runtime.InteropServices.Marshal.StringToHGlobalAnsi",
+        "System.Runtime.InteropServices.Marshal.StringToHGlobalAuto",
+        "System.Runtime.InteropServices.Marshal.StringToHGlobalUni",
+        "System.Runtime.InteropServices.Marshal.StringToCoTaskMemAnsi",
+        "System.Runtime.InteropServices.Marshal.StringToCoTaskMemAuto",
+        "System.Runtime.InteropServices.Marshal.StringToCoTaskMemUni",
+        "System.Runtime.InteropServices.Marshal.StringToCoTaskMemUTF8");
 
     /// <summary>The platform free methods analysed unless the options say otherwise.</summary>
     public static readonly ImmutableHashSet<string> DefaultFreeMethods = ImmutableHashSet.Create(StringComparer.Ordinal,
