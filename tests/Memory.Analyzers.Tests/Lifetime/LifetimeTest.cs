@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using Memory.Analyzers.Rules;
+using Memory.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,8 +9,8 @@ using Microsoft.CodeAnalysis.Testing;
 namespace Memory.Analyzers.Tests.Lifetime;
 
 /// <summary>
-/// Runs MEM0030/MEM0031 (and their fix) with the Roslyn testing packages over test code that sees the framework
-/// and <c>Memory.Runtime.dll</c>, with a hand-written stand-in for the generator's <c>Create</c>/<c>Destroy</c>.
+/// Runs MEM0030/MEM0031 (and their fix) set up as every test is (<see cref="TestSetup"/>) on net10.0, with a
+/// hand-written stand-in for the generator's <c>Create</c>/<c>Destroy</c>.
 /// </summary>
 internal static class LifetimeTest
 {
@@ -35,10 +35,6 @@ internal static class LifetimeTest
             public partial struct Body { public int Count; }
         }
         """;
-
-    // The framework's own assemblies as the test process runs on them, and the runtime under analysis; nothing is
-    // downloaded.
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
 
     public static Task VerifyAsync(string source, string? editorConfig = null)
     {
@@ -78,37 +74,10 @@ internal static class LifetimeTest
 
     public static DiagnosticResult Misuse(int markup) => new DiagnosticResult(Descriptors.NativeUseAfterFree).WithLocation(markup);
 
-    private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test, string? editorConfig)
-        where TVerifier : IVerifier, new()
+    private static void Configure(AnalyzerTest<DefaultVerifier> test, string? editorConfig)
     {
-        test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-        test.TestState.AdditionalReferences.AddRange(s_references.Value);
+        TestSetup.Configure(test, TestTarget.Net100, editorConfig);
         test.TestState.Sources.Add(("Types.cs", Types));
         test.TestState.Sources.Add(("Body.g.cs", Generated));
-        if (editorConfig is not null)
-            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
-        test.SolutionTransforms.Add(static (solution, projectId) =>
-        {
-            var project = solution.GetProject(projectId)!;
-            var options = ((CSharpCompilationOptions)project.CompilationOptions!).WithAllowUnsafe(true).WithNullableContextOptions(NullableContextOptions.Enable);
-            return solution.WithProjectCompilationOptions(projectId, options)
-                .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
-        });
-    }
-
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(path => string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal));
-        return [.. framework.Append(RuntimeAssembly()).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
-    }
-
-    /// <summary>The runtime's net10.0 build beside the tests (in <c>runtime/net10.0</c> when the project lays it out per framework).</summary>
-    private static string RuntimeAssembly()
-    {
-        string perFramework = Path.Combine(AppContext.BaseDirectory, "runtime", "net10.0", "Memory.Runtime.dll");
-        return File.Exists(perFramework) ? perFramework : Path.Combine(AppContext.BaseDirectory, "Memory.Runtime.dll");
     }
 }

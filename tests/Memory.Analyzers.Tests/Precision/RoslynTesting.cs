@@ -9,22 +9,11 @@ using Microsoft.CodeAnalysis.Testing;
 namespace Memory.Analyzers.Tests.Precision;
 
 /// <summary>
-/// The Roslyn testing library's analyzer and code-fix tests, set up as a project using the package compiles:
-/// the running framework's assemblies and <c>Memory.Runtime</c>, unsafe code, nullable annotations, the latest
-/// language. The fixed code is compiled, and compiler errors in it fail the test.
+/// The Roslyn testing library's analyzer and code-fix tests, set up as every test is (<see cref="TestSetup"/>) on
+/// net10.0. The fixed code is compiled, and compiler errors in it fail the test.
 /// </summary>
 internal static class RoslynTesting
 {
-    private static readonly Lazy<MetadataReference[]> References = new(static () =>
-    {
-        string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(path => string.Equals(Path.GetDirectoryName(path), framework, StringComparison.Ordinal))
-            .Append(TestTarget.Net100.RuntimePath)
-            .Select(path => MetadataReference.CreateFromFile(path))];
-    });
-
     public static CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> Analyzer<TAnalyzer>(string source)
         where TAnalyzer : DiagnosticAnalyzer, new()
         => Configure(new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source });
@@ -43,17 +32,7 @@ internal static class RoslynTesting
     private static TTest Configure<TTest>(TTest test)
         where TTest : AnalyzerTest<DefaultVerifier>
     {
-        // No reference-assembly package: the framework the tests run on is the one compiled against.
-        test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-        test.TestState.AdditionalReferences.AddRange(References.Value);
-        test.SolutionTransforms.Add((solution, projectId) =>
-        {
-            var project = solution.GetProject(projectId)!;
-            return solution
-                .WithProjectCompilationOptions(projectId, ((CSharpCompilationOptions)project.CompilationOptions!)
-                    .WithAllowUnsafe(true).WithNullableContextOptions(NullableContextOptions.Enable))
-                .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
-        });
+        TestSetup.Configure(test, TestTarget.Net100, editorConfig: null);
         return test;
     }
 }

@@ -1,3 +1,4 @@
+using Memory.Analyzers.Rules;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 
@@ -17,7 +18,7 @@ public sealed class GeneratedMembersTests
     [MemberData(nameof(Versions))]
     public async Task Competing_optional_parameters_leave_every_Create_without_a_call_site(LanguageVersion version)
     {
-        var test = new GeneratedMembersTest(Usings + """
+        var test = OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [ClassAllocator(typeof(OSAllocator))]
             public partial class Setting
             {
@@ -34,7 +35,7 @@ public sealed class GeneratedMembersTests
     [MemberData(nameof(Versions))]
     public async Task A_params_constructor_has_no_call_site_and_its_neighbours_keep_theirs(LanguageVersion version)
     {
-        var test = new GeneratedMembersTest(Usings + """
+        var test = OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [ClassAllocator(typeof(OSAllocator))]
             public partial class Message
             {
@@ -52,7 +53,7 @@ public sealed class GeneratedMembersTests
     public async Task Overloads_that_never_compete_record_call_sites(LanguageVersion version)
     {
         // The issue's endpoint, a struct's implicit constructor beside an optional parameter, own caller information.
-        await new GeneratedMembersTest(Usings + """
+        await OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [ClassAllocator(typeof(OSAllocator))]
             public partial class Endpoint
             {
@@ -79,7 +80,7 @@ public sealed class GeneratedMembersTests
     [MemberData(nameof(Versions))]
     public async Task A_declared_Destroy_and_Create_take_the_generated_ones_places(LanguageVersion version)
     {
-        var test = new GeneratedMembersTest(Usings + """
+        var test = OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [ClassAllocator(typeof(OSAllocator))]
             public partial class Pooled
             {
@@ -118,7 +119,7 @@ public sealed class GeneratedMembersTests
     [InlineData(LanguageVersion.Latest, true)]
     public async Task An_instance_TypeId_or_constant_TypeName_blocks_the_interface_from_CSharp_11_on(LanguageVersion version, bool reported)
     {
-        var test = new GeneratedMembersTest(Usings + """
+        var test = OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [TypeId("{5B0E2C7A-31D4-4F86-9A2B-C3D4E5F60718}")]
             public partial class Described
             {
@@ -147,7 +148,7 @@ public sealed class GeneratedMembersTests
     [InlineData(LanguageVersion.Latest, false)]
     public async Task An_allocator_Instance_that_is_not_static_is_reported_at_CSharp_10(LanguageVersion version, bool reported)
     {
-        var test = new GeneratedMembersTest(Usings + """
+        var test = OfficialAnalyzerTest.Create<GeneratedMembersAnalyzer>(Usings + """
             [TypeId("{7D20E49C-53F6-41A8-9C4D-E5F60718293A}")]
             public sealed partial class PoolAllocator : AllocatorBase<OSSchema>
             {

@@ -1,15 +1,15 @@
 using Memory.Analyzers.Tests.Verification;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
-using Microsoft.CodeAnalysis;
 
 namespace Memory.Analyzers.Tests.Rules;
 
 /// <summary>
-/// An analyzer test on the official testing package: net10.0 reference assemblies (the runtime's net10.0 build is
-/// what the test references, and a net8.0 framework would not bind it), <c>Memory.Runtime</c>, and a language version.
+/// An analyzer test at a chosen language version, set up as every test is (<see cref="TestSetup"/>) on net10.0: the
+/// runtime's net10.0 build is what these tests reference, and a net8.0 framework would not bind it.
 /// </summary>
 internal static class OfficialAnalyzerTest
 {
@@ -22,18 +22,9 @@ internal static class OfficialAnalyzerTest
     public static CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> Create<TAnalyzer>(string source, LanguageVersion version, params MetadataReference[] references)
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
-        {
-            TestCode = source,
-            ReferenceAssemblies = TestTarget.Net100.ReferenceAssemblies,
-        };
-        test.TestState.AdditionalReferences.Add(TestTarget.Net100.Runtime.Value);
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source };
+        TestSetup.Configure(test, TestTarget.Net100, editorConfig: null, languageVersion: version);
         test.TestState.AdditionalReferences.AddRange(references);
-        test.SolutionTransforms.Add((solution, projectId) =>
-        {
-            var options = (CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
-            return solution.WithProjectParseOptions(projectId, options.WithLanguageVersion(version));
-        });
         return test;
     }
 }

@@ -6,7 +6,7 @@ namespace Memory.Analyzers.Tests.Verification;
 
 /// <summary>
 /// What every analyzer and code-fix test shares: the target framework, the runtime reference, unsafe code and
-/// nullable annotations on, the latest language version, an optional <c>.editorconfig</c>, and a base class that
+/// nullable annotations on, a language version (the latest unless a test asks), an optional <c>.editorconfig</c>, and a base class that
 /// lets test sources declare allocators without constructor boilerplate.
 /// </summary>
 internal static class TestSetup
@@ -35,7 +35,7 @@ internal static class TestSetup
     }
 
     public static void Configure(AnalyzerTest<DefaultVerifier> test, TestTarget target, string? editorConfig,
-        string assemblyName = "TestProject", bool referenceRuntime = true)
+        string assemblyName = "TestProject", bool referenceRuntime = true, LanguageVersion languageVersion = LanguageVersion.Latest)
     {
         test.ReferenceAssemblies = target.ReferenceAssemblies;
         if (editorConfig is not null)
@@ -48,7 +48,7 @@ internal static class TestSetup
                 .WithProjectCompilationOptions(projectId, ((CSharpCompilationOptions)project.CompilationOptions!)
                     .WithAllowUnsafe(true)
                     .WithNullableContextOptions(NullableContextOptions.Enable))
-                .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
+                .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(languageVersion));
             return referenceRuntime ? solution.AddMetadataReference(projectId, target.Runtime.Value) : solution;
         });
     }
