@@ -25,29 +25,25 @@ public sealed class FileLocalTypeAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (!MemorySymbols.TryCreate(start.Compilation, out var symbols)
-                || symbols.ClassAllocatorAttribute is null && symbols.TypeIdAttribute is null)
-                return;
-            start.RegisterSymbolAction(context =>
-            {
-                var type = (INamedTypeSymbol)context.Symbol;
-                bool classAllocator = MemorySymbols.FindAttribute(type, symbols.ClassAllocatorAttribute) is not null;
-                bool typeId = !classAllocator && MemorySymbols.FindAttribute(type, symbols.TypeIdAttribute) is not null
-                    && !symbols.DeclaresTypeInfoInterface(type);
-                if (!classAllocator && !typeId || type.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
-                    return;
+        AttributedTypeRule.Register(context, Analyze);
+    }
 
-                var fileLocal = type;
-                while (fileLocal is not null && !fileLocal.IsFileLocal)
-                    fileLocal = fileLocal.ContainingType;
-                if (fileLocal is null)
-                    return;
-                string what = ReferenceEquals(fileLocal, type) ? "a file-local type" : "nested in the file-local type '" + fileLocal.Name + "'";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.FileLocalType, location,
-                    type.Name, what, classAllocator ? "ClassAllocator" : "TypeId"));
-            }, SymbolKind.NamedType);
-        });
+    private static void Analyze(SymbolAnalysisContext context, MemorySymbols symbols)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        bool classAllocator = MemorySymbols.FindAttribute(type, symbols.ClassAllocatorAttribute) is not null;
+        bool typeId = !classAllocator && MemorySymbols.FindAttribute(type, symbols.TypeIdAttribute) is not null
+            && !symbols.DeclaresTypeInfoInterface(type);
+        if (!classAllocator && !typeId || type.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
+            return;
+
+        var fileLocal = type;
+        while (fileLocal is not null && !fileLocal.IsFileLocal)
+            fileLocal = fileLocal.ContainingType;
+        if (fileLocal is null)
+            return;
+        string what = ReferenceEquals(fileLocal, type) ? "a file-local type" : "nested in the file-local type '" + fileLocal.Name + "'";
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.FileLocalType, location,
+            type.Name, what, classAllocator ? "ClassAllocator" : "TypeId"));
     }
 }

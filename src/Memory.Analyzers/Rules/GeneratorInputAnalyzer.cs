@@ -34,13 +34,7 @@ public sealed class GeneratorInputAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            if (!MemorySymbols.TryCreate(start.Compilation, out var symbols)
-                || symbols.ClassAllocatorAttribute is null && symbols.TypeIdAttribute is null)
-                return;
-            start.RegisterSymbolAction(context => Analyze(context, symbols), SymbolKind.NamedType);
-        });
+        AttributedTypeRule.Register(context, Analyze);
     }
 
     private static void Analyze(SymbolAnalysisContext context, MemorySymbols symbols)
