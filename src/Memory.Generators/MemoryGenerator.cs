@@ -16,10 +16,10 @@ namespace Memory.Generators;
 /// The generator of <c>[ClassAllocator]</c> factories and <c>[TypeId]</c> type information with its allocator glue.
 /// </summary>
 /// <remarks>
-/// Each attribute has its own pipeline: <c>ForAttributeWithMetadataName</c> finds the types, the parser reduces
+/// Each attribute has its own lookup: <c>ForAttributeWithMetadataName</c> finds the types, the parser reduces
 /// each to a value-equatable model (no symbols or syntax, so an edit elsewhere compares equal and stops the
-/// pipeline), a small collected step finds what would clash (the same type twice, a GUID used twice, names
-/// equal but for case), and the emitter turns each remaining model into one file. A type with both attributes
+/// pipeline), one collected step settles what would clash (the same type twice, a GUID used twice, names
+/// equal but for case) and names the files, and the emitter turns each remaining model into one file. A type with both attributes
 /// is the <c>[ClassAllocator]</c> pipeline's alone, which parses its <c>[TypeId]</c> too: one file per type,
 /// and the type's two parts are re-parsed together on every edit of it anyway, so nothing is lost to the
 /// cache. Misuse yields no model and so no file: the analyzers report it.
@@ -30,17 +30,16 @@ public sealed class MemoryGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<GeneratedTypeModel> classAllocators = context.SyntaxProvider
+        IncrementalValuesProvider<GeneratedTypeModel?> classAllocators = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.ClassAllocatorAttribute,
                 static (node, _) => node is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax,
                 static (context, cancellationToken) => context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length == 1
                     ? ParseClassAllocator(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken)
                     : null)
-            .WithTrackingName(TrackingNames.ClassAllocatorModels)
-            .Where(static model => model is not null)!;
+            .WithTrackingName(TrackingNames.ClassAllocatorModels);
 
-        IncrementalValuesProvider<GeneratedTypeModel> typeIds = context.SyntaxProvider
+        IncrementalValuesProvider<GeneratedTypeModel?> typeIds = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.TypeIdAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
@@ -49,26 +48,15 @@ public sealed class MemoryGenerator : IIncrementalGenerator
                     && TypeIdParser.Parse(type, context.Attributes[0], SupportsStaticAbstractMembers(context), cancellationToken) is { } model
                         ? new GeneratedTypeModel(model.Type, null, model)
                         : null)
-            .WithTrackingName(TrackingNames.TypeIdModels)
-            .Where(static model => model is not null)!;
+            .WithTrackingName(TrackingNames.TypeIdModels);
 
-        IncrementalValueProvider<GenerationConflicts> conflicts = classAllocators.Select(static (model, _) => Key(model)).Collect()
-            .Combine(typeIds.Select(static (model, _) => Key(model)).Collect())
-            .Select(static (keys, _) => Conflicts(keys.Left, keys.Right))
-            .WithTrackingName(TrackingNames.Conflicts);
-
-        Register(context, classAllocators, conflicts, TrackingNames.ClassAllocatorOutputs);
-        Register(context, typeIds, conflicts, TrackingNames.TypeIdOutputs);
-    }
-
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GeneratedTypeModel> models,
-        IncrementalValueProvider<GenerationConflicts> conflicts, string trackingName)
-    {
-        IncrementalValuesProvider<(GeneratedTypeModel Model, string HintName)> outputs = models
-            .Combine(conflicts)
-            .Select(static (pair, _) => Resolve(pair.Left, pair.Right))
-            .Where(static output => output.Model is not null)
-            .WithTrackingName(trackingName)!;
+        // Both lookups meet in one step that settles the clashes and names each file. Few steps is what keeps the
+        // generator at the cost of its two lookups where there is nothing to generate; and the step's outputs are
+        // compared one by one, so an edit to one type still writes one file.
+        IncrementalValuesProvider<(GeneratedTypeModel Model, string HintName)> outputs = classAllocators.Collect()
+            .Combine(typeIds.Collect())
+            .SelectMany(static (models, _) => Resolve(models.Left, models.Right))
+            .WithTrackingName(TrackingNames.Outputs);
 
         context.RegisterSourceOutput(outputs, static (output, model) =>
             output.AddSource(model.HintName, SourceText.From(GeneratedTypeEmitter.Emit(model.Model), Encoding.UTF8)));
@@ -104,7 +92,29 @@ public sealed class MemoryGenerator : IIncrementalGenerator
     private static bool SupportsStaticAbstractMembers(GeneratorAttributeSyntaxContext context)
         => context.SemanticModel.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp11 };
 
-    private static (string HintName, string? Id) Key(GeneratedTypeModel model) => (model.Type.HintName, model.TypeId?.Id);
+    /// <summary>The files to write: every model but those whose clashes rule them out, each with its hint name.</summary>
+    private static ImmutableArray<(GeneratedTypeModel Model, string HintName)> Resolve(
+        ImmutableArray<GeneratedTypeModel?> classAllocators, ImmutableArray<GeneratedTypeModel?> typeIds)
+    {
+        var models = new List<GeneratedTypeModel>(classAllocators.Length + typeIds.Length);
+        foreach (ImmutableArray<GeneratedTypeModel?> found in new[] { classAllocators, typeIds })
+        {
+            foreach (GeneratedTypeModel? model in found)
+            {
+                if (model is not null)
+                    models.Add(model);
+            }
+        }
+
+        GenerationConflicts conflicts = Conflicts(models);
+        var outputs = ImmutableArray.CreateBuilder<(GeneratedTypeModel, string)>(models.Count);
+        foreach (GeneratedTypeModel model in models)
+        {
+            if (Resolve(model, conflicts) is ({ } kept, string hintName))
+                outputs.Add((kept, hintName));
+        }
+        return outputs.ToImmutable();
+    }
 
     private static (GeneratedTypeModel? Model, string HintName) Resolve(GeneratedTypeModel model, GenerationConflicts conflicts)
     {
@@ -120,7 +130,7 @@ public sealed class MemoryGenerator : IIncrementalGenerator
         return (model, HintNames.For(name, conflicts.CaseCollisions));
     }
 
-    private static GenerationConflicts Conflicts(ImmutableArray<(string HintName, string? Id)> first, ImmutableArray<(string HintName, string? Id)> second)
+    private static GenerationConflicts Conflicts(List<GeneratedTypeModel> models)
     {
         var seen = new HashSet<string>();
         var repeated = new SortedSet<string>();
@@ -128,9 +138,10 @@ public sealed class MemoryGenerator : IIncrementalGenerator
         var caseCollisions = new SortedSet<string>();
         var idOwners = new Dictionary<string, string>();
         var sharedIds = new SortedSet<string>();
-        foreach (ImmutableArray<(string HintName, string? Id)> keys in new[] { first, second })
+        foreach (GeneratedTypeModel model in models)
         {
-            foreach ((string name, string? id) in keys)
+            string name = model.Type.HintName;
+            string? id = model.TypeId?.Id;
             {
                 if (!seen.Add(name))
                     repeated.Add(name);

@@ -12,12 +12,6 @@ internal static class TrackingNames
     /// <summary>The model of each <c>[TypeId]</c> type without <c>[ClassAllocator]</c>, null where nothing is generated.</summary>
     public const string TypeIdModels = nameof(TypeIdModels);
 
-    /// <summary>The clashes among all models: types claimed twice, GUIDs used twice, names equal but for case.</summary>
-    public const string Conflicts = nameof(Conflicts);
-
-    /// <summary>The <c>[ClassAllocator]</c> pipeline's files: model and hint name.</summary>
-    public const string ClassAllocatorOutputs = nameof(ClassAllocatorOutputs);
-
-    /// <summary>The <c>[TypeId]</c> pipeline's files: model and hint name.</summary>
-    public const string TypeIdOutputs = nameof(TypeIdOutputs);
+    /// <summary>The files: each model the clashes among all models leave standing (types claimed twice, GUIDs used twice, names equal but for case), with its hint name.</summary>
+    public const string Outputs = nameof(Outputs);
 }

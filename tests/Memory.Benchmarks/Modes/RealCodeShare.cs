@@ -66,7 +66,7 @@ public static class RealCodeShare
         var measured = new List<Measurement>();
         for (int run = 0; run <= runs; run++)
         {
-            var measurement = Measure(sources, analyzers);
+            var measurement = Measure(sources, analyzers, run);
             Console.WriteLine(measurement.Describe(run == 0 ? "warm-up" : "run " + run.ToString(CultureInfo.InvariantCulture)));
             if (run > 0)
                 measured.Add(measurement);
@@ -116,7 +116,7 @@ public static class RealCodeShare
                 $"diagnostics {string.Join(", ", DiagnosticsById.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value))}");
     }
 
-    private static Measurement Measure(RealCodeSources sources, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    private static Measurement Measure(RealCodeSources sources, ImmutableArray<DiagnosticAnalyzer> analyzers, int run)
     {
         var timer = Stopwatch.StartNew();
         var compilation = sources.CreateCompilation();
@@ -135,16 +135,19 @@ public static class RealCodeShare
         var diagnostics = result.GetAllDiagnostics().GroupBy(d => d.Id).ToImmutableDictionary(g => g.Key, g => g.Count());
 
         // The first generator of a process also pays for compiling the driver's own code: MEMORY_REAL_CODE_FLOOR_FIRST=1
-        // gives that first, cold run to the floor, to tell the generator's cost from the driver's warm-up.
-        if (System.Environment.GetEnvironmentVariable("MEMORY_REAL_CODE_FLOOR_FIRST") == "1")
+        // gives that first, cold run to the floor, to tell the generator's cost from the driver's warm-up. After it,
+        // the three generators take turns at going first, as the first generator on a compilation was seen to pay
+        // a few milliseconds more than the ones after it.
+        bool floorFirst = System.Environment.GetEnvironmentVariable("MEMORY_REAL_CODE_FLOOR_FIRST") == "1";
+        var generators = new Func<IIncrementalGenerator>[] { () => new MemoryGenerator(), () => new AttributeLookupFloor(), () => AttributeLookupFloor.BothAttributes };
+        var times = new TimeSpan[generators.Length];
+        int first = floorFirst && run == 0 ? 1 : run % generators.Length;
+        for (int i = 0; i < generators.Length; i++)
         {
-            var floor = RunGenerator(new AttributeLookupFloor(), sources);
-            return new Measurement(compile, errors, perAnalyzer, RunGenerator(new MemoryGenerator(), sources), floor,
-                RunGenerator(AttributeLookupFloor.BothAttributes, sources), diagnostics);
+            int which = (first + i) % generators.Length;
+            times[which] = RunGenerator(generators[which](), sources);
         }
-        return new Measurement(compile, errors, perAnalyzer,
-            RunGenerator(new MemoryGenerator(), sources), RunGenerator(new AttributeLookupFloor(), sources),
-            RunGenerator(AttributeLookupFloor.BothAttributes, sources), diagnostics);
+        return new Measurement(compile, errors, perAnalyzer, times[0], times[1], times[2], diagnostics);
     }
 
     private static TimeSpan RunGenerator(IIncrementalGenerator generator, RealCodeSources sources)
