@@ -68,13 +68,16 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<(ImmutableHashSet<string>, ImmutableHashSet<string>, ImmutableHashSet<string>), LifetimeApis> _apis = new();
         private readonly ConcurrentDictionary<SyntaxTree, LifetimeApis> _apisByTree = new();
 
-        // Bodies (by the syntax of their root operation) with a creation, from the operation action to the block action.
+        // Bodies (by the syntax of their root operation) with a creation, from the operation action to the block action,
+        // and how many are waiting: nearly every member has none, and its block action then returns on one read.
         private readonly ConcurrentDictionary<SyntaxNode, LifetimeApis> _bodiesWithCreation = new();
+        private int _waitingBodies;
+        private Func<SyntaxTree, LifetimeApis>? _apisFor;
 
         public void OnCallOrNew(OperationAnalysisContext context)
         {
             var operation = context.Operation;
-            var apis = _apisByTree.GetOrAdd(operation.Syntax.SyntaxTree, ApisFor);
+            var apis = _apisByTree.GetOrAdd(operation.Syntax.SyntaxTree, _apisFor ??= ApisFor);
             bool candidate = operation switch
             {
                 IInvocationOperation invocation => apis.MayCreate(invocation.TargetMethod.Name),
@@ -89,11 +92,16 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
                 root = root.Parent;
             if (root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
                 or OperationKind.FieldInitializer or OperationKind.PropertyInitializer)
-                _bodiesWithCreation.TryAdd(root.Syntax, apis);
+            {
+                if (_bodiesWithCreation.TryAdd(root.Syntax, apis))
+                    Interlocked.Increment(ref _waitingBodies);
+            }
         }
 
         public void OnBody(OperationBlockAnalysisContext context)
         {
+            if (Volatile.Read(ref _waitingBodies) == 0)
+                return;
             List<FunctionFlow.Leak>? leaks = null;
             List<Diagnostic>? misuses = null;
             foreach (var block in context.OperationBlocks)
@@ -103,6 +111,7 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
                     root = root.Parent;
                 if (!_bodiesWithCreation.TryRemove(root.Syntax, out var apis))
                     continue;
+                Interlocked.Decrement(ref _waitingBodies);
                 FunctionFlow.Analyze(context.GetControlFlowGraph(block), context.OwningSymbol, apis, CapturedLocals(root),
                     ExceptionPathsFor(root.Syntax.SyntaxTree), leaks ??= [], misuses ??= [], context.CancellationToken);
             }
