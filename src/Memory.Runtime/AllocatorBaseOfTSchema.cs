@@ -483,17 +483,24 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
         if (Budget is { } budget)
             CheckBudget(budget, newSize - oldSize);
+        // The record goes before the schema moves the block: from then on the old address may be another thread's
+        // new block, and a record left under it would be that block's until this call removed it (a free of it in
+        // between would be counted at the old block's size). Put back if the schema cannot move the block.
+        RecordEntry taken = default;
+        bool removed = found && records.Table.TryRemove(pointer, out taken);
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved == 0 && RecoverFromFailedReAllocate(pointer, newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved == 0)
+        {
+            if (removed)
+                records.Restore(pointer, taken);
             return 0;
+        }
 
         TrackingMode mode = records.Mode;
         // The entry read above says whether the old block was counted, even if a change of mode has dropped the
-        // record since; removing it here only keeps the table in step.
-        if (found)
-            records.Table.TryRemove(pointer, out _);
+        // record since.
         if (found ? entry.Counted : mode >= TrackingMode.Counters)
             Uncount(oldSize);
         nint usable = UsableSize(moved, newSize);
