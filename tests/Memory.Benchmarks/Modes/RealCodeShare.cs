@@ -74,7 +74,24 @@ public static class RealCodeShare
         PrintMedians(measured);
         if (System.Environment.GetEnvironmentVariable("MEMORY_REAL_CODE_PER_FILE") == "1")
             PrintCostliestFiles(sources, analyzers);
+        if (System.Environment.GetEnvironmentVariable("MEMORY_REAL_CODE_LIST") is { Length: > 0 } listed)
+            PrintDiagnostics(sources, analyzers, listed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return 0;
+    }
+
+    /// <summary>Every diagnostic of the given rules (or compiler errors, CSxxxx) with its place and message, for reading the reports by hand.</summary>
+    private static void PrintDiagnostics(RealCodeSources sources, ImmutableArray<DiagnosticAnalyzer> analyzers, string[] ids)
+    {
+        var compilation = sources.CreateCompilation();
+        var diagnostics = compilation.GetDiagnostics()
+            .AddRange(compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult());
+        foreach (var diagnostic in diagnostics.Where(d => ids.Contains(d.Id, StringComparer.OrdinalIgnoreCase))
+                     .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))
+        {
+            var line = diagnostic.Location.GetLineSpan();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{diagnostic.Id} {line.Path}:{line.StartLinePosition.Line + 1}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}"));
+        }
     }
 
     /// <summary>Where each analyzer spends its time: the files it costs most in, analysed one at a time.</summary>
