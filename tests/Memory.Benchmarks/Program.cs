@@ -6,6 +6,7 @@ using Memory.Benchmarks.Modes;
 //   --smoke [pattern...]     every case once, in-process, at 1% of its operations: proves the suite runs
 //   --overhead [pattern...]  peak reserved / peak live per workload for the allocators that report memory
 //   --peers                  which peers are installed
+//   --table [results dir]    the full suite's table (Ratio per allocator and workload) from a run's CSV reports
 //   --real-code [sources]    the analyzers' and the generator's share of compile time over a real code base
 //                            (directories/files separated by the path separator, or MEMORY_REAL_CODE)
 //   anything else            BenchmarkDotNet, e.g. --filter '*Larson*' --job short
@@ -19,6 +20,8 @@ if (args.Length > 0 && args[0] == "--smoke")
     return SmokeRun.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--overhead")
     return OverheadReport.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--table")
+    return SuiteTable.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--real-code")
     return RealCodeShare.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--peers")
