@@ -1,0 +1,203 @@
+using System.Numerics;
+
+namespace Memory.Buffers;
+
+/// <summary>
+/// The freed blocks an <see cref="AllocatorMemoryPool"/> keeps for its next rents: power-of-two size classes,
+/// each with one small bin of slots per processor, bounded in bytes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A slot holds a block address or 0 and changes only by one interlocked exchange, so taking and putting
+/// need no lock, a block is never handed out twice, and a trim on another thread takes every block exactly
+/// once. A thread uses the bin of the processor it runs on, so threads on different processors rarely touch
+/// the same cache line; a thread whose bin is empty takes from the others before going to the allocator,
+/// which keeps the rent-here, return-there pattern of a pipe from missing every time.
+/// </para>
+/// <para>
+/// The byte bound is structural: each size class gets an equal share of it, split across the bins, and a
+/// class whose share cannot hold one block per bin is not cached. So the blocks kept never exceed the bound
+/// and the hot paths count nothing.
+/// </para>
+/// </remarks>
+internal sealed class BlockCache
+{
+    /// <summary>The smallest class, 16 bytes: smaller rents round up to it.</summary>
+    public const int MinShift = 4;
+
+    /// <summary>The largest class considered, 1 MiB; larger rents go to the allocator at their exact size.</summary>
+    public const int MaxShift = 20;
+
+    private const int ClassCount = MaxShift - MinShift + 1;
+    private const int MaxSlotsPerBin = 8;
+
+    // Eight addresses: a bin starts on its own 64-byte stride so processors do not share its line.
+    private const int StrideUnit = 8;
+
+    private readonly IAllocator _allocator;
+    private readonly bool _threadSafeAllocator;
+    private readonly int _binMask;
+    private readonly SizeClass[] _classes = new SizeClass[ClassCount];
+    private volatile bool _closed;
+    private volatile bool _trimRequested;
+
+    public BlockCache(IAllocator allocator, long maxBytes)
+    {
+        _allocator = allocator;
+        _threadSafeAllocator = allocator is AllocatorBase { IsThreadSafe: true };
+        int bins = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 16));
+        _binMask = bins - 1;
+        long share = maxBytes / ClassCount;
+        for (int c = 0; c < ClassCount; c++)
+        {
+            int slots = (int)Math.Min(share / bins / SizeOf(c), MaxSlotsPerBin);
+            if (slots == 0)
+                continue;
+            int stride = (slots + StrideUnit - 1) / StrideUnit * StrideUnit;
+            _classes[c] = new SizeClass(new nint[stride * bins], slots, stride);
+        }
+        Bins = bins;
+    }
+
+    /// <summary>The number of per-processor bins.</summary>
+    public int Bins { get; }
+
+    /// <summary>The allocator the blocks come from and go back to.</summary>
+    public IAllocator Allocator => _allocator;
+
+    /// <summary>The size class of a rent of <paramref name="size"/> bytes, or -1 when that size is not cached.</summary>
+    public int ClassOf(int size)
+    {
+        if (size <= 0 || size > 1 << MaxShift)
+            return -1;
+        int c = Math.Max(BitOperations.Log2((uint)size - 1) + 1 - MinShift, 0);
+        return _classes[c].Slots is null ? -1 : c;
+    }
+
+    /// <summary>The block size of class <paramref name="sizeClass"/>.</summary>
+    public static int SizeOf(int sizeClass) => 1 << (sizeClass + MinShift);
+
+    /// <summary>The most bytes one class may keep.</summary>
+    public long MaxBytesOf(int sizeClass) => (long)_classes[sizeClass].Count * Bins * SizeOf(sizeClass);
+
+    /// <summary>A kept block of the class, or 0 when there is none.</summary>
+    public nint TryTake(int sizeClass)
+    {
+        if (_trimRequested)
+            TrimNow();
+        SizeClass sc = _classes[sizeClass];
+        nint[] slots = sc.Slots!;
+        int home = Thread.GetCurrentProcessorId() & _binMask;
+        for (int b = 0; b <= _binMask; b++)
+        {
+            int start = ((home + b) & _binMask) * sc.Stride;
+            for (int i = start; i < start + sc.Count; i++)
+            {
+                // A plain read first: an exchange on an empty slot would only dirty the line.
+                if (Volatile.Read(ref slots[i]) != 0)
+                {
+                    nint block = Interlocked.Exchange(ref slots[i], 0);
+                    if (block != 0)
+                        return block;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Keeps a freed block of a size class (<paramref name="size"/> is the class size); false when it was not
+    /// kept and the caller must free it.
+    /// </summary>
+    public bool TryKeep(int size, nint block)
+    {
+        if (_closed)
+            return false;
+        SizeClass sc = _classes[BitOperations.Log2((uint)size) - MinShift];
+        nint[] slots = sc.Slots!;
+        int start = (Thread.GetCurrentProcessorId() & _binMask) * sc.Stride;
+        for (int i = start; i < start + sc.Count; i++)
+        {
+            if (Volatile.Read(ref slots[i]) == 0 && Interlocked.CompareExchange(ref slots[i], block, 0) == 0)
+            {
+                // A close that drained the slots before the block landed would never see it: take it back,
+                // unless the drain already did (then the drain freed it).
+                if (_closed)
+                    return Interlocked.CompareExchange(ref slots[i], 0, block) != block;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The bytes kept now.</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            long bytes = 0;
+            for (int c = 0; c < ClassCount; c++)
+            {
+                if (_classes[c].Slots is not { } slots)
+                    continue;
+                foreach (nint block in slots)
+                {
+                    if (block != 0)
+                        bytes += SizeOf(c);
+                }
+            }
+            return bytes;
+        }
+    }
+
+    /// <summary>
+    /// Gives the kept blocks back to the allocator now when it may be called from any thread, else on the
+    /// pool's next rent (the allocator may be in use on another thread).
+    /// </summary>
+    public void RequestTrim()
+    {
+        if (_threadSafeAllocator)
+            TrimNow();
+        else
+            _trimRequested = true;
+    }
+
+    /// <summary>Gives every kept block back to the allocator.</summary>
+    public void TrimNow()
+    {
+        _trimRequested = false;
+        for (int c = 0; c < ClassCount; c++)
+        {
+            if (_classes[c].Slots is not { } slots)
+                continue;
+            for (int i = 0; i < slots.Length; i++)
+            {
+                nint block = Interlocked.Exchange(ref slots[i], 0);
+                if (block != 0)
+                    _allocator.DeAllocate(block, SizeOf(c));
+            }
+        }
+    }
+
+    /// <summary>Keeps nothing from now on and gives back what was kept; on the pool's thread (its dispose).</summary>
+    public void Close()
+    {
+        _closed = true;
+        TrimNow();
+    }
+
+    /// <summary>
+    /// Keeps nothing from now on, for a pool the garbage collector took: its blocks go back when the allocator
+    /// may be called from this thread; otherwise no thread of the pool is left to do it, and they stay with
+    /// the allocator until it is disposed (its leak report names them with the pool's call site).
+    /// </summary>
+    public void Abandon()
+    {
+        _closed = true;
+        if (_threadSafeAllocator)
+            TrimNow();
+    }
+
+    /// <summary>One size class: its slots, bin after bin, with the slots used per bin and the distance between bins.</summary>
+    private readonly record struct SizeClass(nint[]? Slots, int Count, int Stride);
+}
