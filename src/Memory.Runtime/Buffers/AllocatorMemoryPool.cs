@@ -52,7 +52,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     public const long DefaultMaxCachedBytes = 16L << 20;
 
     private readonly IAllocator _allocator;
-    private readonly AllocationRecords? _records;
+    private readonly AllocationRecords _records;
     private readonly BlockCache? _cache;
     private readonly string _name;
     private readonly string? _file;
@@ -75,7 +75,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBufferSize, defaultBufferSize);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCachedBytes);
         _allocator = allocator ?? DefaultAllocator.Instance;
-        _records = (_allocator as AllocatorBase)?.Records;
+        _records = _allocator.Records;
         DefaultBufferSize = defaultBufferSize;
         MaxBufferSize = maxBufferSize;
         MaxCachedBytes = maxCachedBytes;
@@ -124,7 +124,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
         else if ((uint)minBufferSize > (uint)MaxBufferSize)
             throw new ArgumentOutOfRangeException(nameof(minBufferSize), minBufferSize, $"The size must be -1 or in [0, {MaxBufferSize}].");
 
-        if (_cache is { } cache && (_records is null || _records.Mode < TrackingMode.Records))
+        if (_cache is { } cache && _records.Mode < TrackingMode.Records)
         {
             int sizeClass = cache.ClassOf(minBufferSize);
             if (sizeClass >= 0)

@@ -4,14 +4,14 @@ namespace Memory.Buffers;
 
 /// <summary>
 /// The freed blocks an <see cref="AllocatorMemoryPool"/> keeps for its next rents: power-of-two size classes,
-/// each with one small bin of slots per processor, bounded in bytes.
+/// each with one small bin of slots per processor (up to 16), bounded in bytes.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A slot holds a block address or 0 and changes only by one interlocked exchange, so taking and putting
 /// need no lock, a block is never handed out twice, and a trim on another thread takes every block exactly
-/// once. A thread uses the bin of the processor it runs on, so threads on different processors rarely touch
-/// the same cache line; a thread whose bin is empty takes from the others before going to the allocator,
+/// once. Threads are given bins in turn and keep to theirs, so threads running at once rarely touch the
+/// same cache line; a thread whose bin is empty takes from the others before going to the allocator,
 /// which keeps the rent-here, return-there pattern of a pipe from missing every time.
 /// </para>
 /// <para>
@@ -33,6 +33,13 @@ internal sealed class BlockCache
 
     // Eight addresses: a bin starts on its own 64-byte stride so processors do not share its line.
     private const int StrideUnit = 8;
+
+    private static int s_nextBin;
+
+    // The bin a thread uses in every cache, given out to threads in turn (plus one: 0 means none yet). Asking
+    // for the current processor on every rent and return cost more than it saved in contention.
+    [ThreadStatic]
+    private static int t_binPlusOne;
 
     private readonly IAllocator _allocator;
     private readonly bool _threadSafeAllocator;
@@ -87,7 +94,7 @@ internal sealed class BlockCache
             TrimNow();
         SizeClass sc = _classes[sizeClass];
         nint[] slots = sc.Slots!;
-        int home = Thread.GetCurrentProcessorId() & _binMask;
+        int home = HomeBin() & _binMask;
         for (int b = 0; b <= _binMask; b++)
         {
             int start = ((home + b) & _binMask) * sc.Stride;
@@ -115,7 +122,7 @@ internal sealed class BlockCache
             return false;
         SizeClass sc = _classes[BitOperations.Log2((uint)size) - MinShift];
         nint[] slots = sc.Slots!;
-        int start = (Thread.GetCurrentProcessorId() & _binMask) * sc.Stride;
+        int start = (HomeBin() & _binMask) * sc.Stride;
         for (int i = start; i < start + sc.Count; i++)
         {
             if (Volatile.Read(ref slots[i]) == 0 && Interlocked.CompareExchange(ref slots[i], block, 0) == 0)
@@ -128,6 +135,17 @@ internal sealed class BlockCache
             }
         }
         return false;
+    }
+
+    private static int HomeBin()
+    {
+        int bin = t_binPlusOne - 1;
+        if (bin < 0)
+        {
+            bin = Interlocked.Increment(ref s_nextBin) & 0xFFFF;
+            t_binPlusOne = bin + 1;
+        }
+        return bin;
     }
 
     /// <summary>The bytes kept now.</summary>
