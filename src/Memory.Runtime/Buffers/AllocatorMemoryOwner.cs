@@ -20,7 +20,7 @@ namespace Memory.Buffers;
 /// on every use. Native memory never moves, so pinning is free and <see cref="Unpin"/> has nothing to do.
 /// </para>
 /// </remarks>
-internal sealed class AllocatorMemoryOwner : MemoryManager<byte>
+internal sealed class AllocatorMemoryOwner : MemoryManager<byte>, IDisposable
 {
     // Where the block goes back: a BlockCache for a block of a size class (its length is the class size),
     // else the IAllocator. One field rather than two keeps the owner as small as a Memory<T> owner gets.
@@ -76,7 +76,13 @@ internal sealed class AllocatorMemoryOwner : MemoryManager<byte>
     {
     }
 
-    protected override void Dispose(bool disposing)
+    // Re-implemented: MemoryManager's own calls GC.SuppressFinalize, a cost on every return for an object that
+    // has no finalizer.
+    void IDisposable.Dispose() => Release();
+
+    protected override void Dispose(bool disposing) => Release();
+
+    private void Release()
     {
         BlockCache? cache = _home as BlockCache;
         IAllocator allocator = cache is not null ? cache.Allocator : (IAllocator)_home;

@@ -41,10 +41,16 @@ internal sealed class BlockCache
     [ThreadStatic]
     private static int t_binPlusOne;
 
+    // The slots of one cache a thread owns: those of the first cache, still open, it returned a block to.
+    [ThreadStatic]
+    private static ThreadBlocks? t_blocks;
+
     private readonly IAllocator _allocator;
     private readonly bool _threadSafeAllocator;
     private readonly int _binMask;
     private readonly SizeClass[] _classes = new SizeClass[ClassCount];
+    private readonly object _gate = new();
+    private readonly List<ThreadBlocks> _threads = [];
     private volatile bool _closed;
     private volatile bool _trimRequested;
 
@@ -57,11 +63,15 @@ internal sealed class BlockCache
         long share = maxBytes / ClassCount;
         for (int c = 0; c < ClassCount; c++)
         {
-            int slots = (int)Math.Min(share / bins / SizeOf(c), MaxSlotsPerBin);
-            if (slots == 0)
+            // Blocks of this class per bin the share pays for; with two or more, one of them is instead a slot
+            // of each of up to as many threads as there are bins.
+            long perBin = share / bins / SizeOf(c);
+            if (perBin == 0)
                 continue;
+            bool threadSlot = perBin >= 2;
+            int slots = (int)Math.Min(threadSlot ? perBin - 1 : perBin, MaxSlotsPerBin);
             int stride = (slots + StrideUnit - 1) / StrideUnit * StrideUnit;
-            _classes[c] = new SizeClass(new nint[stride * bins], slots, stride);
+            _classes[c] = new SizeClass(new nint[stride * bins], slots, stride, threadSlot);
         }
         Bins = bins;
     }
@@ -93,6 +103,12 @@ internal sealed class BlockCache
         if (_trimRequested)
             TrimNow();
         SizeClass sc = _classes[sizeClass];
+        if (sc.ThreadSlot && t_blocks is { } own && own.Cache == this)
+        {
+            nint mine = own.TryTake(sizeClass);
+            if (mine != 0)
+                return mine;
+        }
         nint[] slots = sc.Slots!;
         int home = HomeBin() & _binMask;
         for (int b = 0; b <= _binMask; b++)
@@ -120,7 +136,16 @@ internal sealed class BlockCache
     {
         if (_closed)
             return false;
-        SizeClass sc = _classes[BitOperations.Log2((uint)size) - MinShift];
+        int sizeClass = BitOperations.Log2((uint)size) - MinShift;
+        SizeClass sc = _classes[sizeClass];
+        if (sc.ThreadSlot)
+        {
+            ThreadBlocks? own = t_blocks;
+            if (own is null || own.Cache != this)
+                own = Join(own);
+            if (own is not null && own.TryKeep(sizeClass, block))
+                return true;
+        }
         nint[] slots = sc.Slots!;
         int start = (HomeBin() & _binMask) * sc.Stride;
         for (int i = start; i < start + sc.Count; i++)
@@ -135,6 +160,25 @@ internal sealed class BlockCache
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Gives this thread slots of its own in this cache, when it has none in another open cache and fewer threads
+    /// than bins have them (the byte bound counts one slot per bin); null otherwise.
+    /// </summary>
+    private ThreadBlocks? Join(ThreadBlocks? current)
+    {
+        if (current is not null && !current.Cache._closed)
+            return null;
+        lock (_gate)
+        {
+            if (_closed || _threads.Count > _binMask)
+                return null;
+            var own = new ThreadBlocks(this, ClassCount);
+            _threads.Add(own);
+            t_blocks = own;
+            return own;
+        }
     }
 
     private static int HomeBin()
@@ -164,6 +208,11 @@ internal sealed class BlockCache
                         bytes += SizeOf(c);
                 }
             }
+            lock (_gate)
+            {
+                foreach (ThreadBlocks own in _threads)
+                    bytes += own.Bytes;
+            }
             return bytes;
         }
     }
@@ -184,6 +233,20 @@ internal sealed class BlockCache
     public void TrimNow()
     {
         _trimRequested = false;
+        lock (_gate)
+        {
+            if (_threads.Count > 0)
+            {
+                foreach (ThreadBlocks own in _threads)
+                    own.Revoke();
+                Interlocked.MemoryBarrierProcessWide();
+                bool closed = _closed;
+                foreach (ThreadBlocks own in _threads)
+                    own.Empty((c, block) => _allocator.DeAllocate(block, SizeOf(c)), forGood: closed || !own.Owner.IsAlive);
+                // An ended thread's slots would hold blocks no one can rent and keep a living thread from having slots.
+                _threads.RemoveAll(own => closed || !own.Owner.IsAlive);
+            }
+        }
         for (int c = 0; c < ClassCount; c++)
         {
             if (_classes[c].Slots is not { } slots)
@@ -216,6 +279,9 @@ internal sealed class BlockCache
             TrimNow();
     }
 
-    /// <summary>One size class: its slots, bin after bin, with the slots used per bin and the distance between bins.</summary>
-    private readonly record struct SizeClass(nint[]? Slots, int Count, int Stride);
+    /// <summary>
+    /// One size class: its slots, bin after bin, with the slots used per bin and the distance between bins, and
+    /// whether threads also keep one block of the class in slots of their own.
+    /// </summary>
+    private readonly record struct SizeClass(nint[]? Slots, int Count, int Stride, bool ThreadSlot);
 }

@@ -314,6 +314,58 @@ public sealed class AllocatorMemoryPoolCacheTests
     }
 
     [Fact]
+    public void Trims_from_another_thread_take_the_blocks_a_busy_thread_keeps_for_itself_without_sharing_one()
+    {
+        using var allocator = new ContainerTestAllocator();
+        var pool = new AllocatorMemoryPool(allocator);
+        Exception? failure = null;
+        int rounds = 0;
+        using var stop = new ManualResetEventSlim();
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                while (!stop.IsSet)
+                {
+                    // Two blocks at once, so a block taken by a trim and handed out again would be seen overwritten.
+                    using (var first = pool.Rent(512))
+                    using (var second = pool.Rent(512))
+                    {
+                        first.Memory.Span.Fill(1);
+                        second.Memory.Span.Fill(2);
+                        if (first.Memory.Span.IndexOfAnyExcept((byte)1) >= 0)
+                            throw new InvalidOperationException("Two rents shared a block.");
+                    }
+                    Interlocked.Increment(ref rounds);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        worker.Start();
+        for (int i = 0; i < 200 || Volatile.Read(ref rounds) < 1000; i++)
+        {
+            AllocatorManager.GarbageCollect();
+            Thread.Yield();
+        }
+        int roundsBeforeDispose = Volatile.Read(ref rounds);
+
+        // The pool's dispose takes the blocks the worker keeps while it keeps working; its later returns are freed.
+        pool.Dispose();
+        Thread.Sleep(10);
+        stop.Set();
+        worker.Join();
+
+        Assert.IsType<ObjectDisposedException>(failure);
+        Assert.True(roundsBeforeDispose >= 1000, $"{roundsBeforeDispose} rounds");
+        Assert.Equal(0, pool.CachedBytes);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+        Assert.Equal(0, allocator.LiveAllocations);
+    }
+
+    [Fact]
     public void A_negative_bound_is_rejected()
     {
         using var allocator = new ContainerTestAllocator();
