@@ -38,7 +38,8 @@ namespace Memory.Buffers;
 /// <see cref="Memory{T}"/> throws <see cref="ObjectDisposedException"/> when used, even when its block
 /// was rented again since. The pool is as thread-safe as its allocator: a <c>System.IO.Pipelines.Pipe</c>
 /// rents on the writer's thread and returns on the reader's, so give it a thread-safe allocator. The cache
-/// itself is lock-free. With an allocator that is not thread-safe, a garbage collection requested from
+/// itself takes no lock: a few threads keep one block per size class in slots of their own, the rest sits in
+/// per-processor bins. With an allocator that is not thread-safe, a garbage collection requested from
 /// another thread trims the cache at the pool's next rent instead.
 /// </para>
 /// <para>

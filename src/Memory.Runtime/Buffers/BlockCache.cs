@@ -4,20 +4,27 @@ namespace Memory.Buffers;
 
 /// <summary>
 /// The freed blocks an <see cref="AllocatorMemoryPool"/> keeps for its next rents: power-of-two size classes,
-/// each with one small bin of slots per processor (up to 16), bounded in bytes.
+/// each with one block per thread in the thread's own slots and a small shared bin per processor (up to 16),
+/// bounded in bytes.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A slot holds a block address or 0 and changes only by one interlocked exchange, so taking and putting
+/// A rent looks in its thread's own slot first (<see cref="ThreadBlocks"/>: plain reads and writes, so a rent
+/// and return on one thread cost no interlocked operation), then in the shared bins. Up to one thread per bin
+/// gets slots of its own, in the first open cache it returns a block to; the others use the bins only.
+/// </para>
+/// <para>
+/// A bin slot holds a block address or 0 and changes only by one interlocked exchange, so taking and putting
 /// need no lock, a block is never handed out twice, and a trim on another thread takes every block exactly
 /// once. Threads are given bins in turn and keep to theirs, so threads running at once rarely touch the
 /// same cache line; a thread whose bin is empty takes from the others before going to the allocator,
 /// which keeps the rent-here, return-there pattern of a pipe from missing every time.
 /// </para>
 /// <para>
-/// The byte bound is structural: each size class gets an equal share of it, split across the bins, and a
-/// class whose share cannot hold one block per bin is not cached. So the blocks kept never exceed the bound
-/// and the hot paths count nothing.
+/// The byte bound is structural: each size class gets an equal share of it, split across the bins; a class
+/// whose share pays for two or more blocks per bin gives one of them to the threads' own slots (at most one
+/// thread per bin has them), and a class whose share cannot hold one block per bin is not cached. So the
+/// blocks kept never exceed the bound and the hot paths count nothing.
 /// </para>
 /// </remarks>
 internal sealed class BlockCache
@@ -51,6 +58,7 @@ internal sealed class BlockCache
     private readonly SizeClass[] _classes = new SizeClass[ClassCount];
     private readonly object _gate = new();
     private readonly List<ThreadBlocks> _threads = [];
+    private volatile int _threadCount;
     private volatile bool _closed;
     private volatile bool _trimRequested;
 
@@ -73,11 +81,7 @@ internal sealed class BlockCache
             int stride = (slots + StrideUnit - 1) / StrideUnit * StrideUnit;
             _classes[c] = new SizeClass(new nint[stride * bins], slots, stride, threadSlot);
         }
-        Bins = bins;
     }
-
-    /// <summary>The number of per-processor bins.</summary>
-    public int Bins { get; }
 
     /// <summary>The allocator the blocks come from and go back to.</summary>
     public IAllocator Allocator => _allocator;
@@ -93,9 +97,6 @@ internal sealed class BlockCache
 
     /// <summary>The block size of class <paramref name="sizeClass"/>.</summary>
     public static int SizeOf(int sizeClass) => 1 << (sizeClass + MinShift);
-
-    /// <summary>The most bytes one class may keep.</summary>
-    public long MaxBytesOf(int sizeClass) => (long)_classes[sizeClass].Count * Bins * SizeOf(sizeClass);
 
     /// <summary>A kept block of the class, or 0 when there is none.</summary>
     public nint TryTake(int sizeClass)
@@ -168,7 +169,8 @@ internal sealed class BlockCache
     /// </summary>
     private ThreadBlocks? Join(ThreadBlocks? current)
     {
-        if (current is not null && !current.Cache._closed)
+        // Read without the lock first: a thread refused here asks again on every return.
+        if ((current is not null && !current.Cache._closed) || _threadCount > _binMask)
             return null;
         lock (_gate)
         {
@@ -176,6 +178,7 @@ internal sealed class BlockCache
                 return null;
             var own = new ThreadBlocks(this, ClassCount);
             _threads.Add(own);
+            _threadCount = _threads.Count;
             t_blocks = own;
             return own;
         }
@@ -245,6 +248,7 @@ internal sealed class BlockCache
                     own.Empty((c, block) => _allocator.DeAllocate(block, SizeOf(c)), forGood: closed || !own.Owner.IsAlive);
                 // An ended thread's slots would hold blocks no one can rent and keep a living thread from having slots.
                 _threads.RemoveAll(own => closed || !own.Owner.IsAlive);
+                _threadCount = _threads.Count;
             }
         }
         for (int c = 0; c < ClassCount; c++)
