@@ -172,16 +172,21 @@ public static class AllocatorManager
     /// Thread-safe allocators collect at once. One whose schema is not thread-safe (a <see cref="PoolAllocator"/>)
     /// may be in use on another thread, so it only notes the request and collects on its own thread, at its next
     /// slow path; call its own <see cref="AllocatorBase.GarbageCollect"/> from that thread to collect at once.
+    /// Before them, every <see cref="Buffers.AllocatorMemoryPool"/> gives back the blocks it keeps for reuse
+    /// (one over an allocator that is not thread-safe does so at its next rent).
     /// </remarks>
     public static void GarbageCollect()
     {
+        // Blocks kept by memory pools go back first, so the allocators below can release them.
+        Buffers.BlockCaches.TrimAll();
         foreach (var allocator in Allocators.Reverse())
             allocator.RequestGarbageCollect();
     }
 
     /// <summary>
     /// Adds a listener told when an allocator cannot satisfy a request. After the listeners, cached memory
-    /// is collected and the allocation is retried once; if that fails too, it returns 0.
+    /// (the blocks memory pools keep, then the allocators' caches) is collected and the allocation is retried
+    /// once; if that fails too, it returns 0.
     /// </summary>
     /// <remarks>
     /// The collection covers the failing allocator and every allocator whose schema is thread-safe; an
@@ -307,6 +312,7 @@ public static class AllocatorManager
         {
             foreach (var listener in Volatile.Read(ref s_outOfMemoryListeners))
                 listener(new OutOfMemoryEvent(allocator, size, alignment));
+            Buffers.BlockCaches.TrimAll();
             foreach (var other in Allocators.Reverse())
             {
                 if (other == allocator)

@@ -12,7 +12,7 @@ namespace Memory.Buffers;
 /// manager is released every such <see cref="Memory{T}"/> throws <see cref="ObjectDisposedException"/>
 /// instead of reaching memory that went back to the allocator. This class is a <b>view</b>: whoever owns
 /// the block (a container, a buffer writer) releases the view when the block moves or is freed, and
-/// disposing the view only releases it. <see cref="AllocatorMemoryOwner"/> is the variant that owns its block.
+/// disposing the view only releases it. <see cref="AllocatorMemoryOwner"/> is the manager that owns its block.
 /// Native memory never moves, so pinning is free and <see cref="Unpin"/> has nothing to do.
 /// </remarks>
 internal class NativeMemoryManager<T> : MemoryManager<T>

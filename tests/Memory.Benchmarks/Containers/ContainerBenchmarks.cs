@@ -103,8 +103,8 @@ public class NativeListBenchmarks
 /// <summary>
 /// Renting and returning a buffer: our <see cref="AllocatorMemoryPool"/> against
 /// <see cref="MemoryPool{T}.Shared"/> (the baseline) and <see cref="ArrayPool{T}.Shared"/>. Ours runs over the
-/// default allocator (tracking counters on, as a user gets it) and over an OS allocator with tracking off,
-/// which separates what the counters cost from what the C heap and the pool itself cost.
+/// default allocator (tracking counters on, as a user gets it), over an OS allocator with tracking off, and
+/// without its cache (every rent an exact-size block from the system allocator, the pool's old behaviour).
 /// </summary>
 [MemoryDiagnoser]
 public class MemoryPoolBenchmarks
@@ -112,9 +112,10 @@ public class MemoryPoolBenchmarks
     private AllocatorMemoryPool _pool = null!;
     private OSAllocator _untracked = null!;
     private AllocatorMemoryPool _untrackedPool = null!;
+    private AllocatorMemoryPool _uncachedPool = null!;
 
     /// <summary>Bytes per rent.</summary>
-    [Params(4096, 65536)]
+    [Params(512, 4096, 65536)]
     public int Size { get; set; }
 
     [GlobalSetup]
@@ -124,6 +125,7 @@ public class MemoryPoolBenchmarks
         _untracked = new OSAllocator();
         _untracked.Records.Mode = TrackingMode.None;
         _untrackedPool = new AllocatorMemoryPool(_untracked);
+        _uncachedPool = new AllocatorMemoryPool(maxCachedBytes: 0);
     }
 
     [GlobalCleanup]
@@ -131,6 +133,7 @@ public class MemoryPoolBenchmarks
     {
         _pool.Dispose();
         _untrackedPool.Dispose();
+        _uncachedPool.Dispose();
         _untracked.Dispose();
     }
 
@@ -161,6 +164,14 @@ public class MemoryPoolBenchmarks
     public int AllocatorMemoryPool_Untracked_RentDispose()
     {
         using var owner = _untrackedPool.Rent(Size);
+        return owner.Memory.Length;
+    }
+
+    /// <summary>The pool without its cache: every rent is an exact-size block from the system allocator.</summary>
+    [Benchmark]
+    public int AllocatorMemoryPool_NoCache_RentDispose()
+    {
+        using var owner = _uncachedPool.Rent(Size);
         return owner.Memory.Length;
     }
 }

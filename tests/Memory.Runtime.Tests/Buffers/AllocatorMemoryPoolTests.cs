@@ -3,28 +3,39 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Memory.Buffers;
 using Memory.Runtime.Tests.Containers;
+using Memory.Runtime.Tests.Tracking;
 
 namespace Memory.Runtime.Tests.Buffers;
 
+/// <summary>
+/// The pool's contract. Some tests count the blocks its cache keeps, which a garbage collection requested by
+/// any other test would give back, so the class runs alone.
+/// </summary>
+[Collection(ProcessWideStateCollection.Name)]
 public sealed class AllocatorMemoryPoolTests
 {
     [Fact]
     public void Rent_of_minus_one_gives_the_default_size()
     {
         using var allocator = new ContainerTestAllocator();
-        using var pool = new AllocatorMemoryPool(allocator, defaultBufferSize: 1000);
+        using var exact = new AllocatorMemoryPool(allocator, defaultBufferSize: 1000, maxCachedBytes: 0);
+        using var cached = new AllocatorMemoryPool(allocator, defaultBufferSize: 1000);
 
-        using var owner = pool.Rent();
-
-        Assert.Equal(1000, owner.Memory.Length);
+        using var exactOwner = exact.Rent();
+        Assert.Equal(1000, exactOwner.Memory.Length);
         Assert.Equal(1000, allocator.NumAllocatedBytes);
+
+        // Cached, the default size rounds up to its class like any other.
+        using var cachedOwner = cached.Rent();
+        Assert.Equal(1024, cachedOwner.Memory.Length);
+        Assert.Equal(2024, allocator.NumAllocatedBytes);
     }
 
     [Fact]
-    public void A_rented_buffer_has_exactly_the_size_asked_and_its_bytes_go_back_on_dispose()
+    public void Without_a_cache_a_rented_buffer_has_exactly_the_size_asked_and_its_bytes_go_back_on_dispose()
     {
         using var allocator = new ContainerTestAllocator();
-        using var pool = new AllocatorMemoryPool(allocator);
+        using var pool = new AllocatorMemoryPool(allocator, maxCachedBytes: 0);
 
         var small = pool.Rent(10);
         var large = pool.Rent(100_000);
@@ -79,14 +90,23 @@ public sealed class AllocatorMemoryPoolTests
     public void A_second_dispose_is_a_no_op_and_returns_nothing_twice()
     {
         using var allocator = new ContainerTestAllocator();
-        using var pool = new AllocatorMemoryPool(allocator);
-        var owner = pool.Rent(128);
+        using var exact = new AllocatorMemoryPool(allocator, maxCachedBytes: 0);
+        using var cached = new AllocatorMemoryPool(allocator);
+        var exactOwner = exact.Rent(128);
+        var cachedOwner = cached.Rent(128);
 
-        owner.Dispose();
-        owner.Dispose();
+        exactOwner.Dispose();
+        exactOwner.Dispose();
+        cachedOwner.Dispose();
+        cachedOwner.Dispose();
 
-        Assert.Equal(0, allocator.NumAllocatedBytes);
-        Assert.Equal(0, allocator.LiveAllocations);
+        // Kept twice, the cache would hold the block in two slots and hand it to two renters.
+        Assert.Equal(128, cached.CachedBytes);
+        Assert.Equal(128, allocator.NumAllocatedBytes);
+        Assert.Equal(1, allocator.LiveAllocations);
+        using var first = cached.Rent(128);
+        using var second = cached.Rent(128);
+        Assert.NotEqual(Address(first), Address(second));
     }
 
     [Fact]
@@ -102,11 +122,13 @@ public sealed class AllocatorMemoryPoolTests
         Assert.Equal(0, allocator.LiveAllocations);
     }
 
-    [Fact]
-    public void Racing_disposes_return_the_block_exactly_once()
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(AllocatorMemoryPool.DefaultMaxCachedBytes)]
+    public void Racing_disposes_return_the_block_exactly_once(long maxCachedBytes)
     {
         using var allocator = new ContainerTestAllocator();
-        using var pool = new AllocatorMemoryPool(allocator);
+        using var pool = new AllocatorMemoryPool(allocator, maxCachedBytes: maxCachedBytes);
 
         for (int round = 0; round < 200; round++)
         {
@@ -122,10 +144,19 @@ public sealed class AllocatorMemoryPoolTests
             foreach (var thread in threads)
                 thread.Join();
 
-            // Returned twice, the counts would go negative.
-            Assert.Equal(0, allocator.NumAllocatedBytes);
-            Assert.Equal(0, allocator.LiveAllocations);
+            // Returned twice, the counts would go negative, or the cache would keep the block twice (more bytes
+            // kept than blocks live). A disposing thread may keep the block in slots of its own, where the next
+            // rent on this thread does not look, so blocks of earlier rounds may still be kept.
+            Assert.Equal(pool.CachedBytes, allocator.NumAllocatedBytes);
+            Assert.Equal(pool.CachedBytes, allocator.LiveAllocations * 256);
+            Assert.True(maxCachedBytes == 0 ? pool.CachedBytes == 0 : pool.CachedBytes >= 256, $"{pool.CachedBytes} bytes kept");
         }
+
+        // The disposing threads have ended: a collection empties their slots too.
+        AllocatorManager.GarbageCollect();
+        Assert.Equal(0, pool.CachedBytes);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+        Assert.Equal(0, allocator.LiveAllocations);
     }
 
     [Fact]
@@ -197,4 +228,7 @@ public sealed class AllocatorMemoryPoolTests
     }
 
     private static int CurrentLine([CallerLineNumber] int line = 0) => line;
+
+    private static unsafe nint Address(IMemoryOwner<byte> owner)
+        => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(owner.Memory.Span));
 }

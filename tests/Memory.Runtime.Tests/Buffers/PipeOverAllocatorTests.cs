@@ -9,7 +9,8 @@ namespace Memory.Runtime.Tests.Buffers;
 /// A real <see cref="Pipe"/> whose segments come from our pool. A pipe asks its pool for a segment when
 /// the writer needs room and disposes the segment's owner once the reader has consumed it (or when both
 /// ends complete); the segment objects it keeps for reuse hold no memory of their own. So after both ends
-/// complete, the allocator must be back to zero while the pipe object is still alive.
+/// complete, the allocator must be back to zero while the pipe object is still alive (the allocators in
+/// checked mode make the pool keep nothing; with its cache, once the pool is disposed).
 /// </summary>
 public sealed class PipeOverAllocatorTests
 {
@@ -55,6 +56,33 @@ public sealed class PipeOverAllocatorTests
         Assert.True(allocator.NumAllocatedBytes > 0);
         await pipe.Reader.CompleteAsync();
 
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+        Assert.Equal(0, allocator.LiveAllocations);
+        GC.KeepAlive(pipe);
+    }
+
+    [Fact]
+    public async Task Through_the_pools_cache_every_byte_arrives_and_disposing_the_pool_gives_every_block_back()
+    {
+        // Not in checked mode, so segments are kept and reused across the writer's and the reader's threads.
+        using var allocator = new ContainerTestAllocator();
+        var pool = new AllocatorMemoryPool(allocator);
+        var counting = new CountingPool(pool);
+        // Back-pressure at 256 KiB keeps what is in flight within what the cache may keep.
+        var pipe = new Pipe(new PipeOptions(pool: counting, minimumSegmentSize: 4096,
+            pauseWriterThreshold: 256 << 10, resumeWriterThreshold: 128 << 10, useSynchronizationContext: false));
+        long total = 16L << 20;
+
+        var writing = WriteAsync(pipe.Writer, total, seed: 3);
+        var reading = ReadAndVerifyAsync(pipe.Reader);
+        await Task.WhenAll(writing, reading).WaitAsync(HangGuard);
+
+        Assert.Equal(total, await reading);
+        // Reuse: far fewer blocks came from the allocator than the pipe rented.
+        Assert.True(counting.Rents > 200, $"{counting.Rents} rents");
+        Assert.True(allocator.Records.TotalAllocations * 4 < counting.Rents,
+            $"{allocator.Records.TotalAllocations} allocations for {counting.Rents} rents");
+        pool.Dispose();
         Assert.Equal(0, allocator.NumAllocatedBytes);
         Assert.Equal(0, allocator.LiveAllocations);
         GC.KeepAlive(pipe);
@@ -119,5 +147,23 @@ public sealed class PipeOverAllocatorTests
                 return position + i;
         }
         return -1;
+    }
+
+    /// <summary>Counts the pipe's rents (one thread rents: the writer's).</summary>
+    private sealed class CountingPool(MemoryPool<byte> inner) : MemoryPool<byte>
+    {
+        public int Rents;
+
+        public override int MaxBufferSize => inner.MaxBufferSize;
+
+        public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+        {
+            Interlocked.Increment(ref Rents);
+            return inner.Rent(minBufferSize);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
     }
 }
