@@ -25,6 +25,26 @@ namespace Memory.Diagnostics;
 /// </remarks>
 internal static unsafe class FreedBlockKey
 {
+    /// <summary>The environment variable that turns the check on free off: <c>0</c> or <c>false</c>.</summary>
+    public const string Variable = "MEMORY_DOUBLE_FREE_CHECK";
+
+    /// <summary>
+    /// Whether frees check the key (on unless <see cref="Variable"/> says otherwise). Read once: a static readonly
+    /// field is a constant to tier-1 code, so with the check off its branch is not compiled at all.
+    /// </summary>
+    /// <remarks>
+    /// Heaps still write the key (encoding a link costs one XOR); only the check on free goes, so turning it back on
+    /// needs no change in memory layout.
+    /// </remarks>
+    public static readonly bool Enabled = IsEnabled(System.Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>The reading of <see cref="Variable"/>: off for <c>0</c> or <c>false</c> (any case, spaces ignored), on otherwise.</summary>
+    internal static bool IsEnabled(string? value)
+    {
+        string trimmed = value?.Trim() ?? "";
+        return !(trimmed == "0" || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A fresh random key, never 0.</summary>
     public static nint New()
     {

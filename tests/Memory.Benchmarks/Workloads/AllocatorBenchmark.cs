@@ -71,6 +71,9 @@ public abstract partial class AllocatorBenchmark
     [Benchmark, Peer(typeof(ArrayPoolPeer))]
     public void ArrayPool() => Invoke<ArrayPoolPeer, byte[]>();
 
+    [Benchmark, Peer(typeof(NativeBufferPoolPeer))]
+    public void NativeBufferPool() => Invoke<NativeBufferPoolPeer, nint>();
+
     [Benchmark, Peer(typeof(GcNewPeer))]
     public void GcNew() => Invoke<GcNewPeer, byte[]>();
 }

@@ -91,7 +91,7 @@ public readonly struct HeapSchema : IAllocationSchema
         nint oldSize;
         if (header->Kind == HeapChunk.SmallKind)
         {
-            if (Diagnostics.FreedBlockKey.HasKey(pointer, _heap.Key))
+            if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.HasKey(pointer, _heap.Key))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(_heap.OwnerName, pointer);
             if (newClass == header->SizeClass)
                 return pointer;

@@ -77,7 +77,7 @@ internal sealed unsafe class HeapThreadCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Free(nint block, int sizeClass)
     {
-        if (Diagnostics.FreedBlockKey.HasKey(block, _key))
+        if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.HasKey(block, _key))
             return false;
         if (_epoch != Heap.Epoch)
             FlushAll();

@@ -16,7 +16,7 @@ namespace Memory.Schemas.Pool;
 /// is live and may be read from any thread.
 /// The header keeps no count of live blocks: updating one on every allocation and free would put a
 /// read-modify-write of the same word on the hot path twice per block, which costs as much as the rest of the path.
-/// A page is known to be wholly free by counting its two free lists (<see cref="CountFreeBlocks"/>), which only
+/// A page is known to be wholly free by counting its free list (<see cref="CountFreeBlocks"/>), which only
 /// garbage collection and page reclaiming do.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -31,15 +31,12 @@ internal unsafe struct PageHeader
     /// <summary>Class index of a page that is in the pool's empty-page cache.</summary>
     public const int Unused = -2;
 
-    /// <summary>Free blocks that allocations take from, linked through their first word (see <see cref="FreeList"/>).</summary>
-    public nint FreeBlocks;
-
     /// <summary>
-    /// Blocks the owner freed since the page last refilled <see cref="FreeBlocks"/>. Kept apart so that freeing and
-    /// allocating do not wait on each other's writes to one list head; when <see cref="FreeBlocks"/> runs dry, this
-    /// list becomes it.
+    /// The page's free blocks, linked through their first word (see <see cref="FreeList"/>): allocations pop, the
+    /// owner's frees push. One list, not one to allocate from and one to free into: a pair then touches one head, and
+    /// a block freed is the next handed out, still in cache.
     /// </summary>
-    public nint LocalFree;
+    public nint FreeBlocks;
 
     /// <summary>Neighbours in the list the page is on: its class's pages with space, or the empty-page cache.</summary>
     public PageHeader* Next;
@@ -88,26 +85,23 @@ internal unsafe struct PageHeader
         FreeList.SetNext(last, 0, key);
 
         header->FreeBlocks = first;
-        header->LocalFree = 0;
         header->Capacity = capacity;
         header->BlockSize = blockSize;
         header->ClassIndex = classIndex;
         header->InClassList = false;
     }
 
-    /// <summary>Free blocks of the page: the length of both free lists.</summary>
+    /// <summary>Free blocks of the page: the length of its free list.</summary>
     public static int CountFreeBlocks(PageHeader* header, nint key)
     {
         int count = 0;
         for (nint block = header->FreeBlocks; block != 0; block = FreeList.Next(block, key))
             count++;
-        for (nint block = header->LocalFree; block != 0; block = FreeList.Next(block, key))
-            count++;
         return count;
     }
 
     /// <summary>
-    /// Whether a block is on one of the page's free lists: the confirmation of a block whose first word looks like a
+    /// Whether a block is on the page's free list: the confirmation of a block whose first word looks like a
     /// link (see <see cref="FreeList"/>), so that a live block holding such a word by chance is never refused.
     /// </summary>
     public static bool HoldsFree(PageHeader* header, nint block, nint key)
@@ -121,11 +115,6 @@ internal unsafe struct PageHeader
             if (free == block)
                 return true;
         }
-        for (nint free = header->LocalFree; free != 0; free = FreeList.Next(free, key))
-        {
-            if (free == block)
-                return true;
-        }
         return false;
     }
 
@@ -133,7 +122,6 @@ internal unsafe struct PageHeader
     public static nint FormatAsOwnPage(PageHeader* header, nint pageSize, int blockSize)
     {
         header->FreeBlocks = 0;
-        header->LocalFree = 0;
         header->Capacity = 1;
         header->BlockSize = blockSize;
         header->ClassIndex = OwnPage;

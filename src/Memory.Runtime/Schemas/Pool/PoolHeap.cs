@@ -233,7 +233,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        FreeList.Push(ref page->LocalFree, block, heap->Key);
+        FreeList.Push(ref page->FreeBlocks, block, heap->Key);
         if (!page->InClassList)
             ReleaseIntoPageWithoutSpace(heap, page);
     }

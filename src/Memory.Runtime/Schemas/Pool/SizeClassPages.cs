@@ -24,8 +24,7 @@ internal unsafe struct SizeClassPages
     public int BlocksPerPage;
 
     /// <summary>
-    /// The first page with a free block, its allocation list refilled from the blocks freed into it if need be;
-    /// full pages met at the head are dropped. Null when no page of the class has a free block.
+    /// The first page with a free block; full pages met at the head are dropped. Null when no page of the class has a free block.
     /// </summary>
     public PageHeader* FirstWithSpace()
     {
@@ -34,12 +33,6 @@ internal unsafe struct SizeClassPages
         {
             if (page->FreeBlocks != 0)
                 return page;
-            if (page->LocalFree != 0)
-            {
-                page->FreeBlocks = page->LocalFree;
-                page->LocalFree = 0;
-                return page;
-            }
             Remove(page);
             page = Head;
         }

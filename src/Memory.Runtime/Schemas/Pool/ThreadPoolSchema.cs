@@ -115,7 +115,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         PoolHeap* owner = page->Owner;
         if (owner == ThreadHeapTable.Find(_id))
         {
-            if (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
+            if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             PoolHeap.DeAllocate(owner, page, pointer);
             if (ThreadPoolSet.IsPublishTurn(owner->Frees))
@@ -125,7 +125,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         {
             // Another thread's lists cannot be walked from here, so a block that looks freed is refused unconfirmed: a
             // live block's first word is cleared when it is handed out, so only the program can have made it look so.
-            if (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) || owner->Remote->IsLatest(pointer))
+            if (FreedBlockKey.Enabled && (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) || owner->Remote->IsLatest(pointer)))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             // Counted before the push: once pushed, the block may be drained and its pool released.
             _pools.RemoteFreed(page->BlockSize);
@@ -141,7 +141,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
-        if (FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask)
+        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask)
             && (page->Owner != ThreadHeapTable.Find(_id) || PageHeader.HoldsFree(page, pointer, page->Owner->Key)))
             FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
         if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))

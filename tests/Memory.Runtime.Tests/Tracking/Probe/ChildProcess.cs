@@ -44,6 +44,7 @@ internal static class ChildProcess
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         start.Environment.Remove("MEMORY_TRACKING");
         start.Environment.Remove("MEMORY_LEAKS_AT_EXIT");
+        start.Environment.Remove("MEMORY_DOUBLE_FREE_CHECK");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
 
