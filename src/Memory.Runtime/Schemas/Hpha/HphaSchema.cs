@@ -69,7 +69,7 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     public HphaOptions Options => _heap.Options;
 
     /// <inheritdoc/>
-    public long NumAllocatedBytes => _heap.Small.AllocatedBytes + _heap.Tree.AllocatedBytes + _heap.Big.AllocatedBytes;
+    public long NumAllocatedBytes => _heap.AllocatedBytes;
 
     /// <inheritdoc/>
     public long ReservedBytes => _heap.Tree.ReservedBytes + _heap.Big.ReservedBytes;
@@ -83,7 +83,7 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     {
         HphaHeap heap = _heap;
         if ((nuint)size <= SmallBlockBuckets.MaxSize && (nuint)alignment <= SmallBlockBuckets.Spacing)
-            return heap.Small.Allocate(SmallBlockBuckets.IndexOf(size), ref heap.Tree);
+            return heap.AllocateSmall(SmallBlockBuckets.IndexOf(size));
         return heap.AllocateOther(size, alignment);
     }
 
@@ -96,14 +96,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
         HphaHeap heap = _heap;
         RegionHeader* region = heap.RegionOf(pointer);
         if (heap.IsSmall(region, pointer))
-        {
-            if (!heap.Small.Free(pointer, ref heap.Tree))
-                Diagnostics.FreedBlockKey.ThrowDoubleFree(heap.OwnerName, pointer);
-        }
+            heap.FreeSmall(pointer);
         else
-        {
             heap.FreeOther(pointer, region);
-        }
     }
 
     /// <inheritdoc/>
@@ -125,4 +120,13 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>Free blocks in the tree heap (for tests).</summary>
     internal int FreeBlockCount => _heap.Tree.FreeBlockCount;
+
+    /// <summary>Usable bytes of the blocks in thread caches (for tests; exact when the threads are quiet).</summary>
+    internal long CachedBytes => _heap.CachedBytes;
+
+    /// <summary>How many live threads have a cache of this heap (for tests).</summary>
+    internal int ThreadCacheCount => _heap.ThreadCacheCount;
+
+    /// <summary>Blocks in the calling thread's cache of this heap, 0 when it has none (for tests).</summary>
+    internal int CallingThreadCachedBlocks => HphaThreadCaches.Find(_heap)?.CachedBlocks ?? 0;
 }

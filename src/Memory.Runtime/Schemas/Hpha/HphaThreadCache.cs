@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Memory.Schemas.Hpha;
+
+/// <summary>
+/// One thread's free small blocks of one <see cref="HphaHeap"/>: a short list per bucket, used without locks by its
+/// thread, refilled from and flushed to the <see cref="SmallBlockBuckets"/> half a list at a time, under one lock.
+/// </summary>
+/// <remarks>
+/// <para>
+/// HPHA's blocks belong to pages and pages to buckets, never to threads, so a block freed by a thread that did not
+/// allocate it simply joins the freeing thread's cache, and no thread ever takes another's lock to free. A block in
+/// a cache keeps the link in its first word and the heap's cache key in its second (see
+/// <see cref="Diagnostics.FreedBlockKey.HasKey"/>), so freeing it again, into any thread's cache, is caught; a block
+/// that is free in its bucket is caught by the bucket's own key before it could enter a cache.
+/// </para>
+/// <para>
+/// Cached blocks count as allocated in their buckets and are subtracted by the heap (<see cref="CachedBytes"/>), so
+/// the heap's live bytes stay exact whenever the threads are quiet. Only the owning thread touches the lists, except
+/// after it has exited, when <see cref="HphaThreadCaches"/> hands the cache back to the heap; other threads only set
+/// <see cref="MarkStale"/>, and the owner drains the whole cache on its next call.
+/// </para>
+/// </remarks>
+internal sealed unsafe class HphaThreadCache
+{
+    /// <summary>The most blocks one list holds, whatever the byte bound allows: longer lists only hold memory longer.</summary>
+    private const int MaxBlocksPerSize = 256;
+
+    private readonly HphaHeap _heap;
+    private readonly Bin[] _bins;
+    private readonly nint _key;
+    private volatile bool _stale;
+
+    // A bucket's list, its bound and the block size sit together, so the fast paths read one place.
+    private struct Bin
+    {
+        public nint Head;
+        public int Count;
+        public int Limit;
+        public int Batch;
+        public int Size;
+    }
+
+    public HphaThreadCache(HphaHeap heap)
+    {
+        _heap = heap;
+        _key = heap.CacheKey;
+        _bins = BuildBins(heap.Options.ThreadCacheBytesPerSize);
+    }
+
+    /// <summary>The heap the cache draws from.</summary>
+    public HphaHeap Heap => _heap;
+
+    /// <summary>The thread the cache belongs to (it is created on that thread).</summary>
+    public Thread Owner { get; } = Thread.CurrentThread;
+
+    /// <summary>Usable bytes of the blocks in the cache (exact when its thread is quiet).</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (ref readonly Bin bin in _bins.AsSpan())
+                total += (long)Volatile.Read(ref Unsafe.AsRef(in bin.Count)) * bin.Size;
+            return total;
+        }
+    }
+
+    /// <summary>Blocks in the cache now (for tests).</summary>
+    public int CachedBlocks
+    {
+        get
+        {
+            int total = 0;
+            foreach (ref readonly Bin bin in _bins.AsSpan())
+                total += bin.Count;
+            return total;
+        }
+    }
+
+    /// <summary>Asks the owner to return every cached block on its next call (garbage collection from any thread).</summary>
+    public void MarkStale() => _stale = true;
+
+    /// <summary>A block of bucket <paramref name="index"/>; 0 when the heap has no memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint Allocate(int index)
+    {
+        ref Bin bin = ref BinAt(index);
+        nint block = bin.Head;
+        if (block == 0 || _stale)
+            return AllocateSlow(index);
+        bin.Head = *(nint*)block;
+        ((nint*)block)[1] = 0;  // no longer cached: its next free must not look like a double free
+        bin.Count--;
+        return block;
+    }
+
+    /// <summary>
+    /// Frees a small block of bucket <paramref name="index"/>; false, changing nothing, when it is free already (in a
+    /// cache: its second word holds the cache key; in its bucket: its first word decodes to a link of its page).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Free(nint block, int index)
+    {
+        if (Diagnostics.FreedBlockKey.HasKey(block, _key))
+            return false;
+        if (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _heap.Small.Key, _heap.PageSize - 1) && _heap.Small.IsFree(block))
+            return false;
+
+        ref Bin bin = ref BinAt(index);
+        if (bin.Count >= bin.Limit || _stale)
+            return FreeSlow(block, index);
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        return true;
+    }
+
+    /// <summary>Returns every cached block to its bucket.</summary>
+    public void FlushAll()
+    {
+        // Cleared first: a request that comes while the lists drain is kept for the next call rather than lost.
+        _stale = false;
+        for (int index = 0; index < _bins.Length; index++)
+        {
+            ref Bin bin = ref _bins[index];
+            if (bin.Count > 0)
+                Flush(ref bin, index, bin.Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateSlow(int index)
+    {
+        if (_stale)
+            FlushAll();
+        ref Bin bin = ref BinAt(index);
+        if (bin.Limit == 0)
+            return _heap.Small.Allocate(index, ref _heap.Tree);
+
+        int taken = _heap.Small.TakeBlocks(index, bin.Batch, _key, ref _heap.Tree, out nint head);
+        if (taken == 0)
+            return 0;
+        bin.Head = *(nint*)head;
+        bin.Count = taken - 1;
+        ((nint*)head)[1] = 0;
+        return head;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeSlow(nint block, int index)
+    {
+        if (_stale)
+            FlushAll();
+        ref Bin bin = ref BinAt(index);
+        if (bin.Limit == 0)
+            return _heap.Small.Free(block, ref _heap.Tree);
+
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        if (bin.Count > bin.Limit)
+            Flush(ref bin, index, bin.Batch);
+        return true;
+    }
+
+    // The index is a bucket index the schema computed (0 to SmallBlockBuckets.Count - 1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Bin BinAt(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bins), index);
+
+    // Detaches the first count blocks of a list and gives them to the bucket.
+    private void Flush(ref Bin bin, int index, int count)
+    {
+        nint first = bin.Head;
+        nint last = first;
+        for (int i = 1; i < count; i++)
+            last = *(nint*)last;
+        bin.Head = *(nint*)last;
+        bin.Count -= count;
+        _heap.Small.ReturnBlocks(index, first, count, ref _heap.Tree);
+    }
+
+    // Bound per size from the option, at most MaxBlocksPerSize blocks; batches move half a list. 8-byte blocks have no
+    // second word for the key, so bucket 0 is never cached; nor is a size larger than the bound.
+    private static Bin[] BuildBins(int bytesPerSize)
+    {
+        var bins = new Bin[SmallBlockBuckets.Count];
+        for (int index = 1; index < bins.Length; index++)
+        {
+            int size = (index + 1) * SmallBlockBuckets.Spacing;
+            int limit = Math.Min(bytesPerSize / size, MaxBlocksPerSize);
+            bins[index].Size = size;
+            bins[index].Limit = limit;
+            bins[index].Batch = Math.Max(1, limit / 2);
+        }
+        return bins;
+    }
+}
