@@ -119,7 +119,14 @@ internal sealed unsafe class HphaHeap
     public nint AllocateSmall(int index)
         => CachesEnabled && index != 0
             ? HphaThreadCaches.For(this).Allocate(index)
-            : Small.Allocate(index, ref Tree);
+            : AllocateSmallUncached(index);
+
+    // Out of line, so the bucket's locked path does not crowd the cached one where callers inline it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateSmallUncached(int index) => Small.Allocate(index, ref Tree);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeSmallUncached(nint pointer) => Small.Free(pointer, ref Tree);
 
     /// <summary>Frees a small block, into the calling thread's cache when there are caches; throws on a double free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -129,7 +136,7 @@ internal sealed unsafe class HphaHeap
         // 8-byte blocks have no second word for the cache key, so they always go to their bucket.
         bool freed = CachesEnabled && index != 0
             ? HphaThreadCaches.For(this).Free(pointer, index)
-            : Small.Free(pointer, ref Tree);
+            : FreeSmallUncached(pointer);
         if (!freed)
             Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
     }

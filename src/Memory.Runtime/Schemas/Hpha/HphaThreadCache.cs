@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Memory.Schemas.Hpha;
 
@@ -28,9 +27,15 @@ internal sealed unsafe class HphaThreadCache
     private const int MaxBlocksPerSize = 256;
 
     private readonly HphaHeap _heap;
-    private readonly Bin[] _bins;
     private readonly nint _key;
+
+    // The buckets' key and page mask, copied here so the free path's double-free checks read the cache object only.
+    private readonly nint _bucketKey;
+    private readonly nint _pageMask;
     private volatile bool _stale;
+
+    // Inline in the object rather than an array: one dependent load fewer on every call.
+    private Bins _bins;
 
     // A bucket's list, its bound and the block size sit together, so the fast paths read one place.
     private struct Bin
@@ -46,7 +51,9 @@ internal sealed unsafe class HphaThreadCache
     {
         _heap = heap;
         _key = heap.CacheKey;
-        _bins = BuildBins(heap.Options.ThreadCacheBytesPerSize);
+        _bucketKey = heap.Small.Key;
+        _pageMask = heap.PageSize - 1;
+        InitializeBins(heap.Options.ThreadCacheBytesPerSize);
     }
 
     /// <summary>The heap the cache draws from.</summary>
@@ -61,8 +68,8 @@ internal sealed unsafe class HphaThreadCache
         get
         {
             long total = 0;
-            foreach (ref readonly Bin bin in _bins.AsSpan())
-                total += (long)Volatile.Read(ref Unsafe.AsRef(in bin.Count)) * bin.Size;
+            foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += (long)Volatile.Read(ref bin.Count) * bin.Size;
             return total;
         }
     }
@@ -73,7 +80,7 @@ internal sealed unsafe class HphaThreadCache
         get
         {
             int total = 0;
-            foreach (ref readonly Bin bin in _bins.AsSpan())
+            foreach (ref Bin bin in (Span<Bin>)_bins)
                 total += bin.Count;
             return total;
         }
@@ -105,7 +112,7 @@ internal sealed unsafe class HphaThreadCache
     {
         if (Diagnostics.FreedBlockKey.HasKey(block, _key))
             return false;
-        if (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _heap.Small.Key, _heap.PageSize - 1) && _heap.Small.IsFree(block))
+        if (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _bucketKey, _pageMask) && _heap.Small.IsFree(block))
             return false;
 
         ref Bin bin = ref BinAt(index);
@@ -123,7 +130,7 @@ internal sealed unsafe class HphaThreadCache
     {
         // Cleared first: a request that comes while the lists drain is kept for the next call rather than lost.
         _stale = false;
-        for (int index = 0; index < _bins.Length; index++)
+        for (int index = 0; index < SmallBlockBuckets.Count; index++)
         {
             ref Bin bin = ref _bins[index];
             if (bin.Count > 0)
@@ -169,7 +176,7 @@ internal sealed unsafe class HphaThreadCache
 
     // The index is a bucket index the schema computed (0 to SmallBlockBuckets.Count - 1).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Bin BinAt(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_bins), index);
+    private ref Bin BinAt(int index) => ref Unsafe.Add(ref Unsafe.As<Bins, Bin>(ref _bins), index);
 
     // Detaches the first count blocks of a list and gives them to the bucket.
     private void Flush(ref Bin bin, int index, int count)
@@ -185,17 +192,21 @@ internal sealed unsafe class HphaThreadCache
 
     // Bound per size from the option, at most MaxBlocksPerSize blocks; batches move half a list. 8-byte blocks have no
     // second word for the key, so bucket 0 is never cached; nor is a size larger than the bound.
-    private static Bin[] BuildBins(int bytesPerSize)
+    private void InitializeBins(int bytesPerSize)
     {
-        var bins = new Bin[SmallBlockBuckets.Count];
-        for (int index = 1; index < bins.Length; index++)
+        for (int index = 1; index < SmallBlockBuckets.Count; index++)
         {
             int size = (index + 1) * SmallBlockBuckets.Spacing;
             int limit = Math.Min(bytesPerSize / size, MaxBlocksPerSize);
-            bins[index].Size = size;
-            bins[index].Limit = limit;
-            bins[index].Batch = Math.Max(1, limit / 2);
+            _bins[index].Size = size;
+            _bins[index].Limit = limit;
+            _bins[index].Batch = Math.Max(1, limit / 2);
         }
-        return bins;
+    }
+
+    [InlineArray(SmallBlockBuckets.Count)]
+    private struct Bins
+    {
+        private Bin _element0;
     }
 }

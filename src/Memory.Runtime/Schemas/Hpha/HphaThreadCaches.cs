@@ -17,21 +17,21 @@ internal sealed class HphaThreadCaches
     [ThreadStatic]
     private static HphaThreadCaches? t_current;
 
+    // The cache this thread used last: a program mostly uses one heap, so most calls stop here, two loads after the
+    // thread-static base instead of four.
+    [ThreadStatic]
+    private static HphaThreadCache? t_last;
+
     private HphaThreadCache?[] _byHeapId = new HphaThreadCache?[4];
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, created on first use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static HphaThreadCache For(HphaHeap heap)
     {
-        HphaThreadCaches? current = t_current;
-        if (current is not null)
-        {
-            HphaThreadCache?[] byHeapId = current._byHeapId;
-            int id = heap.Id;
-            if ((uint)id < (uint)byHeapId.Length && byHeapId[id] is { } cache)
-                return cache;
-        }
-        return Create(heap);
+        HphaThreadCache? last = t_last;
+        if (last is not null && last.Heap == heap)
+            return last;
+        return ForAnotherHeap(heap);
     }
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
@@ -48,6 +48,19 @@ internal sealed class HphaThreadCaches
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HphaThreadCache ForAnotherHeap(HphaHeap heap)
+    {
+        HphaThreadCaches? current = t_current;
+        if (current is not null)
+        {
+            HphaThreadCache?[] byHeapId = current._byHeapId;
+            int id = heap.Id;
+            if ((uint)id < (uint)byHeapId.Length && byHeapId[id] is { } cache)
+                return t_last = cache;
+        }
+        return t_last = Create(heap);
+    }
+
     private static HphaThreadCache Create(HphaHeap heap)
     {
         HphaThreadCaches current = t_current ??= new HphaThreadCaches();

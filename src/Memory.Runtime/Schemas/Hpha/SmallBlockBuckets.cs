@@ -389,9 +389,6 @@ internal unsafe struct SmallBlockBuckets
     {
         [FieldOffset(0)] public SpinGate Gate;
 
-        /// <summary>Pages on the list with no block in use.</summary>
-        [FieldOffset(4)] public int EmptyPages;
-
         /// <summary>The first page with a free block, or 0.</summary>
         [FieldOffset(8)] public nint Pages;
 
@@ -400,6 +397,9 @@ internal unsafe struct SmallBlockBuckets
 
         /// <summary>Blocks per page.</summary>
         [FieldOffset(28)] public int Capacity;
+
+        /// <summary>Pages on the list with no block in use.</summary>
+        [FieldOffset(32)] public int EmptyPages;
     }
 
     [InlineArray(Count)]
