@@ -16,6 +16,13 @@ namespace Memory.Schemas;
 /// alignment of a small block is 8 bytes; ask for 16 when a type needs it.
 /// </description></item>
 /// <item><description>
+/// <b>Thread caches</b> in front of the small-block buckets (not part of O3DE's HPHA): each thread keeps up to
+/// <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size, allocates from and frees into them without
+/// a lock, and moves half a cache at a time to and from the bucket under one lock, so threads working on the same sizes
+/// rarely meet. A block freed by another thread joins the freeing thread's cache; an exited thread's cache and, on
+/// <see cref="GarbageCollect"/>, every cache go back to the buckets. 8-byte blocks are not cached.
+/// </description></item>
+/// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
 /// then address, from a red-black tree of free blocks carved from chunks of <see cref="HphaOptions.ChunkSize"/>;
 /// blocks split on allocation and merge with free neighbours on free (boundary tags). Two indexes sit in front
