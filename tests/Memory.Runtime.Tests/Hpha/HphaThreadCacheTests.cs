@@ -31,6 +31,39 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Fact]
+    public void Tree_blocks_up_to_a_kibibyte_are_cached_and_not_counted_live()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(700, 0);
+        long usable = schema.AllocationSize(block);
+        Assert.Equal(usable, schema.NumAllocatedBytes);
+
+        schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.Equal(usable, schema.CachedBytes);
+        // Any request of the block's class gets it back.
+        Assert.Equal(block, schema.Allocate(690, 0));
+        Assert.Equal(usable, schema.NumAllocatedBytes);
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Null(schema.Validate());
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void Reallocating_a_tree_block_that_sits_in_a_cache_throws()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(800, 0);
+        schema.DeAllocate(block, 0, 0);
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.ReAllocate(block, 900, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+    }
+
+    [Fact]
     public void A_cache_keeps_at_most_its_bound_per_size()
     {
         var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 1024 });
@@ -72,6 +105,8 @@ public sealed unsafe class HphaThreadCacheTests
     [Theory]
     [InlineData(16)]
     [InlineData(256)]
+    [InlineData(700)]   // a tree block
+    [InlineData(1024)]
     public void A_double_free_into_a_cache_throws_and_corrupts_nothing(int size)
     {
         using var allocator = new SystemAllocator(Cached);

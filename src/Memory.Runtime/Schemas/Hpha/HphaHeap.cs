@@ -180,6 +180,8 @@ internal sealed unsafe class HphaHeap
             return AllocateSmall(index);
         if (size > MaxRequest || alignment > MaxRequest)
             return 0;
+        if (CachesEnabled && size <= HphaThreadCache.MaxTreeRequest && alignment <= BoundaryTag.Granularity)
+            return HphaThreadCaches.For(this).AllocateTree(size);
         if (IsTreeRequest(size, alignment))
             return Tree.Allocate(size, alignment);
         return Big.Allocate(size, alignment, ChunkSize);
@@ -200,7 +202,10 @@ internal sealed unsafe class HphaHeap
     {
         if (region->Kind == RegionKind.Chunk)
         {
-            if (!Tree.Free(pointer))
+            bool freed = CachesEnabled
+                ? HphaThreadCaches.For(this).FreeTree(pointer, TreeHeap.BlockSize(pointer))
+                : Tree.Free(pointer);
+            if (!freed)
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
         }
         else
@@ -236,7 +241,7 @@ internal sealed unsafe class HphaHeap
         }
         else if (region->Kind == RegionKind.Chunk)
         {
-            if (Tree.IsFree(pointer))
+            if (Tree.IsFree(pointer) || (CachesEnabled && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey)))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             if (!small && aligned && newSize <= MaxRequest && IsTreeRequest(newSize, newAlignment) && Tree.TryResize(pointer, newSize))
                 return pointer;

@@ -37,6 +37,10 @@ internal sealed unsafe class HphaThreadCache
     // Inline in the object rather than an array: one dependent load fewer on every call.
     private Bins _bins;
 
+    // Tree blocks of 513 to 1024 bytes, by 16-byte class (see TreeClassOf), and the usable bytes they hold.
+    private TreeBins _treeBins;
+    private long _cachedTreeBytes;
+
     // A bucket's list, its bound and the block size sit together, so the fast paths read one place.
     private struct Bin
     {
@@ -70,7 +74,7 @@ internal sealed unsafe class HphaThreadCache
             long total = 0;
             foreach (ref Bin bin in (Span<Bin>)_bins)
                 total += (long)Volatile.Read(ref bin.Count) * bin.Size;
-            return total;
+            return total + Volatile.Read(ref _cachedTreeBytes);
         }
     }
 
@@ -81,6 +85,8 @@ internal sealed unsafe class HphaThreadCache
         {
             int total = 0;
             foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += bin.Count;
+            foreach (ref Bin bin in (Span<Bin>)_treeBins)
                 total += bin.Count;
             return total;
         }
@@ -136,6 +142,98 @@ internal sealed unsafe class HphaThreadCache
             if (bin.Count > 0)
                 Flush(ref bin, index, bin.Count);
         }
+        for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
+        {
+            ref Bin bin = ref _treeBins[treeClass];
+            if (bin.Count > 0)
+                FlushTree(ref bin, bin.Count);
+        }
+    }
+
+    /// <summary>The number of tree-block classes: 16 bytes apart, from 513 to 1024 bytes.</summary>
+    public const int TreeClasses = 32;
+
+    /// <summary>The smallest request a tree class serves is above this.</summary>
+    public const int TreeClassBase = SmallBlockBuckets.MaxSize;
+
+    /// <summary>The largest request the tree classes serve.</summary>
+    public const int MaxTreeRequest = TreeClassBase + 16 * TreeClasses;
+
+    /// <summary>
+    /// A tree block for a request of 513 to <see cref="MaxTreeRequest"/> bytes at the tree's own alignment; 0 when the
+    /// heap has no memory. A miss asks the tree for the class's largest size, so the block serves its whole class later.
+    /// </summary>
+    public nint AllocateTree(nint size)
+    {
+        int treeClass = (int)(size - TreeClassBase - 1) >> 4;
+        ref Bin bin = ref _treeBins[treeClass];
+        nint block = bin.Head;
+        if (block == 0 || _stale)
+            return AllocateTreeSlow(treeClass);
+        bin.Head = *(nint*)block;
+        ((nint*)block)[1] = 0;
+        bin.Count--;
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - TreeHeap.BlockSize(block));
+        return block;
+    }
+
+    /// <summary>
+    /// Frees a tree block of <paramref name="usable"/> bytes into the cache when its size has a class, else to the tree;
+    /// false, changing nothing, when it is free already (in a cache, or in the tree).
+    /// </summary>
+    public bool FreeTree(nint block, nint usable)
+    {
+        if (Diagnostics.FreedBlockKey.HasKey(block, _key) || _heap.Tree.IsFree(block))
+            return false;
+        // A class holds blocks that serve every request of the class: usable bytes at least its largest request.
+        nint treeClass = (usable - TreeClassBase - 16) >> 4;
+        if ((nuint)treeClass >= TreeClasses || _stale)
+            return FreeTreeSlow(block, treeClass);
+        ref Bin bin = ref _treeBins[(int)treeClass];
+        if (bin.Limit == 0)
+            return _heap.Tree.Free(block);
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + usable);
+        if (bin.Count > bin.Limit)
+            FlushTree(ref bin, bin.Batch);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateTreeSlow(int treeClass)
+    {
+        if (_stale)
+            FlushAll();
+        return _heap.Tree.Allocate(TreeClassBase + 16 * (treeClass + 1), 0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeTreeSlow(nint block, nint treeClass)
+    {
+        if (_stale)
+            FlushAll();
+        if ((nuint)treeClass < TreeClasses)
+            return FreeTree(block, TreeHeap.BlockSize(block));
+        return _heap.Tree.Free(block);
+    }
+
+    // Detaches the first count blocks of a tree list and frees them to the tree (one lock each: the tree has no batch).
+    private void FlushTree(ref Bin bin, int count)
+    {
+        nint bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            nint block = bin.Head;
+            bin.Head = *(nint*)block;
+            bin.Count--;
+            ((nint*)block)[1] = 0;  // the tree checks its own key there
+            bytes += TreeHeap.BlockSize(block);
+            _heap.Tree.Free(block);
+        }
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - bytes);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -194,6 +292,12 @@ internal sealed unsafe class HphaThreadCache
     // second word for the key, so bucket 0 is never cached; nor is a size larger than the bound.
     private void InitializeBins(int bytesPerSize)
     {
+        for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
+        {
+            int limit = Math.Min(bytesPerSize / (TreeClassBase + 16 * (treeClass + 1)), MaxBlocksPerSize);
+            _treeBins[treeClass].Limit = limit;
+            _treeBins[treeClass].Batch = Math.Max(1, limit / 2);
+        }
         for (int index = 1; index < SmallBlockBuckets.Count; index++)
         {
             int size = (index + 1) * SmallBlockBuckets.Spacing;
@@ -206,6 +310,12 @@ internal sealed unsafe class HphaThreadCache
 
     [InlineArray(SmallBlockBuckets.Count)]
     private struct Bins
+    {
+        private Bin _element0;
+    }
+
+    [InlineArray(TreeClasses)]
+    private struct TreeBins
     {
         private Bin _element0;
     }
