@@ -219,7 +219,8 @@ public sealed unsafe class HphaSchemaTests
     [Fact]
     public void Empty_pages_beyond_the_kept_one_go_back_to_the_tree_at_once()
     {
-        var schema = new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = 0 });
+        // No thread cache, so the freed block goes straight to its bucket.
+        var schema = new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = 0, ThreadCacheBytesPerSize = 0 });
         nint small = schema.Allocate(16, 0);
         schema.DeAllocate(small, 0, 0);
         // With no page kept, the page merged back into the chunk: one free block spans it.

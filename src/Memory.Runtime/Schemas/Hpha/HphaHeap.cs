@@ -33,6 +33,20 @@ internal sealed unsafe class HphaHeap
     /// <summary>The allocator the heap belongs to, named in the misuse it reports.</summary>
     public string? OwnerName;
 
+    /// <summary>Whether small blocks go through thread caches (<see cref="HphaOptions.ThreadCacheBytesPerSize"/> above 0).</summary>
+    public readonly bool CachesEnabled;
+
+    /// <summary>A small number unique to this heap, indexing the per-thread cache tables; never reused.</summary>
+    public readonly int Id;
+
+    /// <summary>Written into the second word of every block in a thread cache (see <see cref="Diagnostics.FreedBlockKey.HasKey"/>).</summary>
+    public readonly nint CacheKey;
+
+    private static int s_lastId = -1;
+
+    // The live threads' caches, so their cached bytes are subtracted from the live ones and garbage collection reaches them.
+    private readonly List<HphaThreadCache> _caches = [];
+
     public HphaHeap(HphaOptions options)
     {
         Options = options;
@@ -45,7 +59,92 @@ internal sealed unsafe class HphaHeap
         Small = new SmallBlockBuckets(PageSize, options.EmptyPagesKeptPerBucket);
         Tree = new TreeHeap(ChunkSize, PageSize);
         Big = new BigBlocks(ChunkSize, options.BigBlockCacheSize);
+        CachesEnabled = options.ThreadCacheBytesPerSize > 0;
+        Id = Interlocked.Increment(ref s_lastId);
+        CacheKey = Diagnostics.FreedBlockKey.New();
     }
+
+    /// <summary>Usable bytes of the live blocks: handed out by the three parts, less what sits in thread caches.</summary>
+    public long AllocatedBytes => Small.AllocatedBytes - CachedBytes + Tree.AllocatedBytes + Big.AllocatedBytes;
+
+    /// <summary>Usable bytes of the blocks in thread caches (exact when the threads are quiet).</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            if (!CachesEnabled)
+                return 0;
+            lock (_caches)
+            {
+                long total = 0;
+                foreach (HphaThreadCache cache in _caches)
+                    total += cache.CachedBytes;
+                return total;
+            }
+        }
+    }
+
+    /// <summary>How many live threads have a cache of this heap (for tests).</summary>
+    public int ThreadCacheCount
+    {
+        get
+        {
+            lock (_caches)
+                return _caches.Count;
+        }
+    }
+
+    public void Register(HphaThreadCache cache)
+    {
+        lock (_caches)
+            _caches.Add(cache);
+    }
+
+    /// <summary>
+    /// Takes back the cache of a thread that has exited: its blocks go back to their buckets. Called by the finalizer
+    /// of the thread's table or by garbage collection, whichever comes first; the second finds nothing to do.
+    /// </summary>
+    public void Retire(HphaThreadCache cache)
+    {
+        // Under the lock, so that no reader of the cached bytes sees the cache gone and its blocks not yet returned.
+        lock (_caches)
+        {
+            if (_caches.Remove(cache))
+                cache.FlushAll();
+        }
+    }
+
+    /// <summary>A block from small bucket <paramref name="index"/>, through the calling thread's cache when there are caches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint AllocateSmall(int index)
+        => CachesEnabled && index != 0
+            ? HphaThreadCaches.For(this).Allocate(index)
+            : AllocateSmallUncached(index);
+
+    // Out of line, so the bucket's locked path does not crowd the cached one where callers inline it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateSmallUncached(int index) => Small.Allocate(index, ref Tree);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeSmallUncached(nint pointer) => Small.Free(pointer, ref Tree);
+
+    /// <summary>Frees a small block, into the calling thread's cache when there are caches; throws on a double free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void FreeSmall(nint pointer)
+    {
+        int index = SmallBlockBuckets.BucketOf(pointer, PageSize);
+        // 8-byte blocks have no second word for the cache key, so they always go to their bucket.
+        bool freed = CachesEnabled && index != 0
+            ? HphaThreadCaches.For(this).Free(pointer, index)
+            : FreeSmallUncached(pointer);
+        if (!freed)
+            Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+    }
+
+    /// <summary>Whether a small block is free, in its bucket or in any thread's cache.</summary>
+    private bool IsSmallFree(nint pointer)
+        => (CachesEnabled && SmallBlockBuckets.BucketOf(pointer, PageSize) != 0 && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey))
+            || Small.IsFree(pointer);
 
     /// <summary>The largest request the heap accepts: far above any real need, low enough that no size arithmetic overflows.</summary>
     public static nint MaxRequest { get; } = IntPtr.Size == 8 ? unchecked((nint)(1L << 40)) : int.MaxValue / 4;
@@ -78,9 +177,11 @@ internal sealed unsafe class HphaHeap
     public nint AllocateOther(nint size, nint alignment)
     {
         if (TrySmallBucket(size, alignment, out int index))
-            return Small.Allocate(index, ref Tree);
+            return AllocateSmall(index);
         if (size > MaxRequest || alignment > MaxRequest)
             return 0;
+        if (CachesEnabled && size <= HphaThreadCache.MaxTreeRequest && alignment <= BoundaryTag.Granularity)
+            return HphaThreadCaches.For(this).AllocateTree(size);
         if (IsTreeRequest(size, alignment))
             return Tree.Allocate(size, alignment);
         return Big.Allocate(size, alignment, ChunkSize);
@@ -101,7 +202,10 @@ internal sealed unsafe class HphaHeap
     {
         if (region->Kind == RegionKind.Chunk)
         {
-            if (!Tree.Free(pointer))
+            bool freed = CachesEnabled
+                ? HphaThreadCaches.For(this).FreeTree(pointer, TreeHeap.BlockSize(pointer))
+                : Tree.Free(pointer);
+            if (!freed)
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
         }
         else
@@ -129,7 +233,7 @@ internal sealed unsafe class HphaHeap
 
         if (IsSmall(region, pointer))
         {
-            if (Small.IsFree(pointer))
+            if (IsSmallFree(pointer))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             // Same bucket: nothing to do. Any other size moves, so the block's size stays what the request asks.
             if (small && aligned && index == SmallBlockBuckets.BucketOf(pointer, PageSize))
@@ -137,7 +241,7 @@ internal sealed unsafe class HphaHeap
         }
         else if (region->Kind == RegionKind.Chunk)
         {
-            if (Tree.IsFree(pointer))
+            if (Tree.IsFree(pointer) || (CachesEnabled && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey)))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             if (!small && aligned && newSize <= MaxRequest && IsTreeRequest(newSize, newAlignment) && Tree.TryResize(pointer, newSize))
                 return pointer;
@@ -153,9 +257,34 @@ internal sealed unsafe class HphaHeap
         return Move(pointer, newSize, newAlignment);
     }
 
-    /// <summary>Returns empty pages to the tree, then wholly free chunks and kept big blocks to the OS.</summary>
+    /// <summary>
+    /// Returns the calling thread's cached blocks and asks every other thread to return its own on its next call; then
+    /// returns empty pages to the tree, and wholly free chunks and kept big blocks to the OS.
+    /// </summary>
     public void GarbageCollect()
     {
+        if (CachesEnabled)
+        {
+            lock (_caches)
+            {
+                // Backwards, since retiring removes. An exited thread's cache is reachable from no thread any more,
+                // so it is drained here rather than when the finalizer of its table gets to run.
+                for (int i = _caches.Count - 1; i >= 0; i--)
+                {
+                    HphaThreadCache cache = _caches[i];
+                    if (cache.Owner.IsAlive)
+                    {
+                        cache.MarkStale();
+                    }
+                    else
+                    {
+                        _caches.RemoveAt(i);
+                        cache.FlushAll();
+                    }
+                }
+            }
+            HphaThreadCaches.Find(this)?.FlushAll();
+        }
         Big.GarbageCollect();
         Small.GarbageCollect(ref Tree);
         Tree.GarbageCollect();
@@ -164,7 +293,7 @@ internal sealed unsafe class HphaHeap
     private nint Move(nint pointer, nint newSize, nint newAlignment)
     {
         nint moved = TrySmallBucket(newSize, newAlignment, out int index)
-            ? Small.Allocate(index, ref Tree)
+            ? AllocateSmall(index)
             : AllocateOther(newSize, newAlignment);
         if (moved == 0)
             return 0;
@@ -173,14 +302,9 @@ internal sealed unsafe class HphaHeap
 
         RegionHeader* region = RegionOf(pointer);
         if (IsSmall(region, pointer))
-        {
-            if (!Small.Free(pointer, ref Tree))
-                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
-        }
+            FreeSmall(pointer);
         else
-        {
             FreeOther(pointer, region);
-        }
         return moved;
     }
 }

@@ -6,7 +6,7 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 1 GiB of freed big blocks kept.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 1 GiB of freed big blocks kept, thread caches of 4 KiB per size.</summary>
     public static HphaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
 
     // Created on first use, not in the type initialiser (rule MEM0003).
@@ -48,6 +48,18 @@ public sealed record HphaOptions
     /// </summary>
     public long BigBlockCacheSize { get; init; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of free small blocks of one size that each thread may keep for itself, in front of the shared buckets
+    /// (see <see cref="HphaSchema"/>). A thread allocates from and frees into its cache without taking a lock, and
+    /// moves half a cache at a time to and from the bucket. The bound is per size and per thread, so a thread using
+    /// every size holds at most 63 times this much (8-byte blocks are never cached); what it holds is returned
+    /// when it exits and on garbage collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
+    /// </summary>
+    public int ThreadCacheBytesPerSize { get; init; } = 4 * 1024;
+
+    /// <summary>The largest <see cref="ThreadCacheBytesPerSize"/>.</summary>
+    public const int MaxThreadCacheBytesPerSize = 64 * 1024;
+
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message says which and why.</exception>
     public void Validate()
@@ -64,5 +76,8 @@ public sealed record HphaOptions
             throw new ArgumentOutOfRangeException(nameof(BigBlockCacheSize), BigBlockCacheSize, "The big block cache size must not be negative.");
         if (EmptyPagesKeptPerBucket < 0)
             throw new ArgumentOutOfRangeException(nameof(EmptyPagesKeptPerBucket), EmptyPagesKeptPerBucket, "The number of empty pages kept must not be negative.");
+        if (ThreadCacheBytesPerSize < 0 || ThreadCacheBytesPerSize > MaxThreadCacheBytesPerSize)
+            throw new ArgumentOutOfRangeException(nameof(ThreadCacheBytesPerSize), ThreadCacheBytesPerSize,
+                $"The thread cache bytes per size must be from 0 (no caches) to {MaxThreadCacheBytesPerSize}.");
     }
 }

@@ -16,6 +16,13 @@ namespace Memory.Schemas;
 /// alignment of a small block is 8 bytes; ask for 16 when a type needs it.
 /// </description></item>
 /// <item><description>
+/// <b>Thread caches</b> in front of the small-block buckets (not part of O3DE's HPHA): each thread keeps up to
+/// <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size, allocates from and frees into them without
+/// a lock, and moves half a cache at a time to and from the bucket under one lock, so threads working on the same sizes
+/// rarely meet. A block freed by another thread joins the freeing thread's cache; an exited thread's cache and, on
+/// <see cref="GarbageCollect"/>, every cache go back to the buckets. 8-byte blocks are not cached.
+/// </description></item>
+/// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
 /// then address, from a red-black tree of free blocks carved from chunks of <see cref="HphaOptions.ChunkSize"/>;
 /// blocks split on allocation and merge with free neighbours on free (boundary tags). Two indexes sit in front
@@ -69,7 +76,7 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     public HphaOptions Options => _heap.Options;
 
     /// <inheritdoc/>
-    public long NumAllocatedBytes => _heap.Small.AllocatedBytes + _heap.Tree.AllocatedBytes + _heap.Big.AllocatedBytes;
+    public long NumAllocatedBytes => _heap.AllocatedBytes;
 
     /// <inheritdoc/>
     public long ReservedBytes => _heap.Tree.ReservedBytes + _heap.Big.ReservedBytes;
@@ -83,7 +90,7 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     {
         HphaHeap heap = _heap;
         if ((nuint)size <= SmallBlockBuckets.MaxSize && (nuint)alignment <= SmallBlockBuckets.Spacing)
-            return heap.Small.Allocate(SmallBlockBuckets.IndexOf(size), ref heap.Tree);
+            return heap.AllocateSmall(SmallBlockBuckets.IndexOf(size));
         return heap.AllocateOther(size, alignment);
     }
 
@@ -96,14 +103,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
         HphaHeap heap = _heap;
         RegionHeader* region = heap.RegionOf(pointer);
         if (heap.IsSmall(region, pointer))
-        {
-            if (!heap.Small.Free(pointer, ref heap.Tree))
-                Diagnostics.FreedBlockKey.ThrowDoubleFree(heap.OwnerName, pointer);
-        }
+            heap.FreeSmall(pointer);
         else
-        {
             heap.FreeOther(pointer, region);
-        }
     }
 
     /// <inheritdoc/>
@@ -125,4 +127,13 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>Free blocks in the tree heap (for tests).</summary>
     internal int FreeBlockCount => _heap.Tree.FreeBlockCount;
+
+    /// <summary>Usable bytes of the blocks in thread caches (for tests; exact when the threads are quiet).</summary>
+    internal long CachedBytes => _heap.CachedBytes;
+
+    /// <summary>How many live threads have a cache of this heap (for tests).</summary>
+    internal int ThreadCacheCount => _heap.ThreadCacheCount;
+
+    /// <summary>Blocks in the calling thread's cache of this heap, 0 when it has none (for tests).</summary>
+    internal int CallingThreadCachedBlocks => HphaThreadCaches.Find(_heap)?.CachedBlocks ?? 0;
 }

@@ -160,6 +160,102 @@ internal unsafe struct SmallBlockBuckets
         }
     }
 
+    /// <summary>The key free-list links are stored XOR with (see <see cref="Diagnostics.FreedBlockKey.LooksFreedInPage"/>).</summary>
+    public readonly nint Key => _key;
+
+    /// <summary>
+    /// Takes up to <paramref name="count"/> blocks of bucket <paramref name="index"/> under one lock, for a thread
+    /// cache: linked through their first words, each with <paramref name="cacheKey"/> in its second, as blocks in a
+    /// cache are kept. Returns how many were taken (fewer only when the OS has no memory for a new page).
+    /// </summary>
+    /// <remarks>The bucket must hold blocks of two words at least (not bucket 0). Taken blocks count as allocated here.</remarks>
+    public int TakeBlocks(int index, int count, nint cacheKey, ref TreeHeap tree, out nint head)
+    {
+        ref Bucket bucket = ref BucketAt(index);
+        nint first = 0;
+        int taken = 0;
+        bucket.Gate.Enter();
+        try
+        {
+            while (taken < count)
+            {
+                var page = (SmallPage*)bucket.Pages;
+                if (page == null)
+                {
+                    page = AddPage(ref bucket, index, ref tree);
+                    if (page == null)
+                        break;
+                }
+
+                if (page->Used == 0)
+                    bucket.EmptyPages--;
+                while (taken < count && page->Used < page->Capacity)
+                {
+                    nint block = page->FreeList;
+                    if (block != 0)
+                    {
+                        page->FreeList = *(nint*)block ^ _key;
+                    }
+                    else
+                    {
+                        // As in Allocate: an empty free list on a page with room means the untouched end has one more.
+                        block = page->Bump - page->ElementSize;
+                        page->Bump = block;
+                    }
+                    *(nint*)block = first;
+                    ((nint*)block)[1] = cacheKey;
+                    first = block;
+                    page->Used++;
+                    taken++;
+                }
+                if (page->Used == page->Capacity)
+                    RemovePage(ref bucket, page);
+            }
+            bucket.AllocatedBytes += (long)taken * bucket.ElementSize;
+        }
+        finally
+        {
+            bucket.Gate.Exit();
+        }
+        head = first;
+        return taken;
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="count"/> blocks of bucket <paramref name="index"/> from a thread cache, under one
+    /// lock: the list starts at <paramref name="head"/> and is linked through the blocks' first words.
+    /// </summary>
+    public void ReturnBlocks(int index, nint head, int count, ref TreeHeap tree)
+    {
+        ref Bucket bucket = ref BucketAt(index);
+        bucket.Gate.Enter();
+        try
+        {
+            nint block = head;
+            for (int i = 0; i < count; i++)
+            {
+                nint next = *(nint*)block;
+                // The cache's key leaves with the block: a block the bucket hands out later must not look cached.
+                ((nint*)block)[1] = 0;
+                var page = (SmallPage*)(block & ~(_pageSize - 1));
+                *(nint*)block = page->FreeList ^ _key;
+                page->FreeList = block;
+                int used = page->Used;
+                if (used == page->Capacity)
+                    PushPage(ref bucket, page);
+                page->Used = --used;
+                if (used == 0)
+                    OnPageEmptied(ref bucket, page, ref tree);
+                block = next;
+            }
+            bucket.AllocatedBytes -= (long)count * bucket.ElementSize;
+        }
+        finally
+        {
+            bucket.Gate.Exit();
+        }
+    }
+
     /// <summary>Whether a small block is free (for a reallocation, which must not move a freed block).</summary>
     public bool IsFree(nint pointer)
     {
@@ -293,9 +389,6 @@ internal unsafe struct SmallBlockBuckets
     {
         [FieldOffset(0)] public SpinGate Gate;
 
-        /// <summary>Pages on the list with no block in use.</summary>
-        [FieldOffset(4)] public int EmptyPages;
-
         /// <summary>The first page with a free block, or 0.</summary>
         [FieldOffset(8)] public nint Pages;
 
@@ -304,6 +397,9 @@ internal unsafe struct SmallBlockBuckets
 
         /// <summary>Blocks per page.</summary>
         [FieldOffset(28)] public int Capacity;
+
+        /// <summary>Pages on the list with no block in use.</summary>
+        [FieldOffset(32)] public int EmptyPages;
     }
 
     [InlineArray(Count)]

@@ -1,16 +1,27 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Memory.Schemas.Hpha;
 
 /// <summary>
-/// A test-and-set lock for the heap's very short critical sections (a free-list push or pop, a tree
-/// search). Uncontended it costs one compare-exchange to enter and a plain store to leave, which is why
-/// it is used instead of <see cref="Monitor"/>; contended, it spins briefly and then yields its time slice
-/// so that a preempted owner can finish (the machine may have fewer cores than threads).
+/// A test-and-set lock for the heap's short critical sections (a batch of free-list pops or pushes, a tree search).
+/// Uncontended it costs one compare-exchange to enter and a plain store (and a load) to leave, which is why it is used
+/// instead of <see cref="Monitor"/>; contended, it spins for about a microsecond, then sleeps until the holder leaves.
 /// </summary>
+/// <remarks>
+/// Sleeping rather than spinning on: on a machine with fewer cores than runnable threads the holder may have been
+/// descheduled, and a waiter that keeps spinning or yielding only burns the time slice the holder needs. Sleepers wait
+/// on one monitor shared by every gate (contention that outlasts a microsecond is rare, so it is not worth a wait
+/// object per gate), and the holder pulses it on leaving when it sees a sleeper. The holder's check is not fenced
+/// against a sleeper that is just arriving, so a sleeper also wakes every millisecond to look for itself: a lost
+/// wake-up costs at most that.
+/// </remarks>
 internal struct SpinGate
 {
+    private static readonly object s_sleepers = new();
+
     private int _taken;
+    private int _sleeping;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enter()
@@ -20,17 +31,49 @@ internal struct SpinGate
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Exit() => Volatile.Write(ref _taken, 0);
+    public void Exit()
+    {
+        Volatile.Write(ref _taken, 0);
+        if (Volatile.Read(ref _sleeping) != 0)
+            WakeSleepers();
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void EnterContended()
     {
-        var spinner = new SpinWait();
+        long spinUntil = Stopwatch.GetTimestamp() + Math.Max(1, Stopwatch.Frequency / 1_000_000);
         do
         {
-            // Sleep(1) would park a waiter for a whole millisecond; yielding is enough to let the owner run.
-            spinner.SpinOnce(sleep1Threshold: -1);
+            Thread.SpinWait(8);
+            if (Volatile.Read(ref _taken) == 0 && Interlocked.CompareExchange(ref _taken, 1, 0) == 0)
+                return;
         }
-        while (Volatile.Read(ref _taken) != 0 || Interlocked.CompareExchange(ref _taken, 1, 0) != 0);
+        while (Stopwatch.GetTimestamp() < spinUntil);
+
+        // The holder may be waiting for this core: give it a turn once before sleeping.
+        Thread.Yield();
+        if (Interlocked.CompareExchange(ref _taken, 1, 0) == 0)
+            return;
+
+        Interlocked.Increment(ref _sleeping);
+        try
+        {
+            lock (s_sleepers)
+            {
+                while (Interlocked.CompareExchange(ref _taken, 1, 0) != 0)
+                    Monitor.Wait(s_sleepers, millisecondsTimeout: 1);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sleeping);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WakeSleepers()
+    {
+        lock (s_sleepers)
+            Monitor.PulseAll(s_sleepers);
     }
 }

@@ -1,0 +1,322 @@
+using System.Runtime.CompilerServices;
+
+namespace Memory.Schemas.Hpha;
+
+/// <summary>
+/// One thread's free small blocks of one <see cref="HphaHeap"/>: a short list per bucket, used without locks by its
+/// thread, refilled from and flushed to the <see cref="SmallBlockBuckets"/> half a list at a time, under one lock.
+/// </summary>
+/// <remarks>
+/// <para>
+/// HPHA's blocks belong to pages and pages to buckets, never to threads, so a block freed by a thread that did not
+/// allocate it simply joins the freeing thread's cache, and no thread ever takes another's lock to free. A block in
+/// a cache keeps the link in its first word and the heap's cache key in its second (see
+/// <see cref="Diagnostics.FreedBlockKey.HasKey"/>), so freeing it again, into any thread's cache, is caught; a block
+/// that is free in its bucket is caught by the bucket's own key before it could enter a cache.
+/// </para>
+/// <para>
+/// Cached blocks count as allocated in their buckets and are subtracted by the heap (<see cref="CachedBytes"/>), so
+/// the heap's live bytes stay exact whenever the threads are quiet. Only the owning thread touches the lists, except
+/// after it has exited, when <see cref="HphaThreadCaches"/> hands the cache back to the heap; other threads only set
+/// <see cref="MarkStale"/>, and the owner drains the whole cache on its next call.
+/// </para>
+/// </remarks>
+internal sealed unsafe class HphaThreadCache
+{
+    /// <summary>The most blocks one list holds, whatever the byte bound allows: longer lists only hold memory longer.</summary>
+    private const int MaxBlocksPerSize = 256;
+
+    private readonly HphaHeap _heap;
+    private readonly nint _key;
+
+    // The buckets' key and page mask, copied here so the free path's double-free checks read the cache object only.
+    private readonly nint _bucketKey;
+    private readonly nint _pageMask;
+    private volatile bool _stale;
+
+    // Inline in the object rather than an array: one dependent load fewer on every call.
+    private Bins _bins;
+
+    // Tree blocks of 513 to 1024 bytes, by 16-byte class (see TreeClassOf), and the usable bytes they hold.
+    private TreeBins _treeBins;
+    private long _cachedTreeBytes;
+
+    // A bucket's list, its bound and the block size sit together, so the fast paths read one place.
+    private struct Bin
+    {
+        public nint Head;
+        public int Count;
+        public int Limit;
+        public int Batch;
+        public int Size;
+    }
+
+    public HphaThreadCache(HphaHeap heap)
+    {
+        _heap = heap;
+        _key = heap.CacheKey;
+        _bucketKey = heap.Small.Key;
+        _pageMask = heap.PageSize - 1;
+        InitializeBins(heap.Options.ThreadCacheBytesPerSize);
+    }
+
+    /// <summary>The heap the cache draws from.</summary>
+    public HphaHeap Heap => _heap;
+
+    /// <summary>The thread the cache belongs to (it is created on that thread).</summary>
+    public Thread Owner { get; } = Thread.CurrentThread;
+
+    /// <summary>Usable bytes of the blocks in the cache (exact when its thread is quiet).</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += (long)Volatile.Read(ref bin.Count) * bin.Size;
+            return total + Volatile.Read(ref _cachedTreeBytes);
+        }
+    }
+
+    /// <summary>Blocks in the cache now (for tests).</summary>
+    public int CachedBlocks
+    {
+        get
+        {
+            int total = 0;
+            foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += bin.Count;
+            foreach (ref Bin bin in (Span<Bin>)_treeBins)
+                total += bin.Count;
+            return total;
+        }
+    }
+
+    /// <summary>Asks the owner to return every cached block on its next call (garbage collection from any thread).</summary>
+    public void MarkStale() => _stale = true;
+
+    /// <summary>A block of bucket <paramref name="index"/>; 0 when the heap has no memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public nint Allocate(int index)
+    {
+        ref Bin bin = ref BinAt(index);
+        nint block = bin.Head;
+        if (block == 0 || _stale)
+            return AllocateSlow(index);
+        bin.Head = *(nint*)block;
+        ((nint*)block)[1] = 0;  // no longer cached: its next free must not look like a double free
+        bin.Count--;
+        return block;
+    }
+
+    /// <summary>
+    /// Frees a small block of bucket <paramref name="index"/>; false, changing nothing, when it is free already (in a
+    /// cache: its second word holds the cache key; in its bucket: its first word decodes to a link of its page).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Free(nint block, int index)
+    {
+        if (Diagnostics.FreedBlockKey.HasKey(block, _key))
+            return false;
+        if (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _bucketKey, _pageMask) && _heap.Small.IsFree(block))
+            return false;
+
+        ref Bin bin = ref BinAt(index);
+        if (bin.Count >= bin.Limit || _stale)
+            return FreeSlow(block, index);
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        return true;
+    }
+
+    /// <summary>Returns every cached block to its bucket.</summary>
+    public void FlushAll()
+    {
+        // Cleared first: a request that comes while the lists drain is kept for the next call rather than lost.
+        _stale = false;
+        for (int index = 0; index < SmallBlockBuckets.Count; index++)
+        {
+            ref Bin bin = ref _bins[index];
+            if (bin.Count > 0)
+                Flush(ref bin, index, bin.Count);
+        }
+        for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
+        {
+            ref Bin bin = ref _treeBins[treeClass];
+            if (bin.Count > 0)
+                FlushTree(ref bin, bin.Count);
+        }
+    }
+
+    /// <summary>The number of tree-block classes: 16 bytes apart, from 513 to 1024 bytes.</summary>
+    public const int TreeClasses = 32;
+
+    /// <summary>The smallest request a tree class serves is above this.</summary>
+    public const int TreeClassBase = SmallBlockBuckets.MaxSize;
+
+    /// <summary>The largest request the tree classes serve.</summary>
+    public const int MaxTreeRequest = TreeClassBase + 16 * TreeClasses;
+
+    /// <summary>
+    /// A tree block for a request of 513 to <see cref="MaxTreeRequest"/> bytes at the tree's own alignment; 0 when the
+    /// heap has no memory. A miss asks the tree for the class's largest size, so the block serves its whole class later.
+    /// </summary>
+    public nint AllocateTree(nint size)
+    {
+        int treeClass = (int)(size - TreeClassBase - 1) >> 4;
+        ref Bin bin = ref _treeBins[treeClass];
+        nint block = bin.Head;
+        if (block == 0 || _stale)
+            return AllocateTreeSlow(treeClass);
+        bin.Head = *(nint*)block;
+        ((nint*)block)[1] = 0;
+        bin.Count--;
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - TreeHeap.BlockSize(block));
+        return block;
+    }
+
+    /// <summary>
+    /// Frees a tree block of <paramref name="usable"/> bytes into the cache when its size has a class, else to the tree;
+    /// false, changing nothing, when it is free already (in a cache, or in the tree).
+    /// </summary>
+    public bool FreeTree(nint block, nint usable)
+    {
+        if (Diagnostics.FreedBlockKey.HasKey(block, _key) || _heap.Tree.IsFree(block))
+            return false;
+        // A class holds blocks that serve every request of the class: usable bytes at least its largest request.
+        nint treeClass = (usable - TreeClassBase - 16) >> 4;
+        if ((nuint)treeClass >= TreeClasses || _stale)
+            return FreeTreeSlow(block, treeClass);
+        ref Bin bin = ref _treeBins[(int)treeClass];
+        if (bin.Limit == 0)
+            return _heap.Tree.Free(block);
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + usable);
+        if (bin.Count > bin.Limit)
+            FlushTree(ref bin, bin.Batch);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateTreeSlow(int treeClass)
+    {
+        if (_stale)
+            FlushAll();
+        return _heap.Tree.Allocate(TreeClassBase + 16 * (treeClass + 1), 0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeTreeSlow(nint block, nint treeClass)
+    {
+        if (_stale)
+            FlushAll();
+        if ((nuint)treeClass < TreeClasses)
+            return FreeTree(block, TreeHeap.BlockSize(block));
+        return _heap.Tree.Free(block);
+    }
+
+    // Detaches the first count blocks of a tree list and frees them to the tree (one lock each: the tree has no batch).
+    private void FlushTree(ref Bin bin, int count)
+    {
+        nint bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            nint block = bin.Head;
+            bin.Head = *(nint*)block;
+            bin.Count--;
+            ((nint*)block)[1] = 0;  // the tree checks its own key there
+            bytes += TreeHeap.BlockSize(block);
+            _heap.Tree.Free(block);
+        }
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - bytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateSlow(int index)
+    {
+        if (_stale)
+            FlushAll();
+        ref Bin bin = ref BinAt(index);
+        if (bin.Limit == 0)
+            return _heap.Small.Allocate(index, ref _heap.Tree);
+
+        int taken = _heap.Small.TakeBlocks(index, bin.Batch, _key, ref _heap.Tree, out nint head);
+        if (taken == 0)
+            return 0;
+        bin.Head = *(nint*)head;
+        bin.Count = taken - 1;
+        ((nint*)head)[1] = 0;
+        return head;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeSlow(nint block, int index)
+    {
+        if (_stale)
+            FlushAll();
+        ref Bin bin = ref BinAt(index);
+        if (bin.Limit == 0)
+            return _heap.Small.Free(block, ref _heap.Tree);
+
+        *(nint*)block = bin.Head;
+        ((nint*)block)[1] = _key;
+        bin.Head = block;
+        bin.Count++;
+        if (bin.Count > bin.Limit)
+            Flush(ref bin, index, bin.Batch);
+        return true;
+    }
+
+    // The index is a bucket index the schema computed (0 to SmallBlockBuckets.Count - 1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Bin BinAt(int index) => ref Unsafe.Add(ref Unsafe.As<Bins, Bin>(ref _bins), index);
+
+    // Detaches the first count blocks of a list and gives them to the bucket.
+    private void Flush(ref Bin bin, int index, int count)
+    {
+        nint first = bin.Head;
+        nint last = first;
+        for (int i = 1; i < count; i++)
+            last = *(nint*)last;
+        bin.Head = *(nint*)last;
+        bin.Count -= count;
+        _heap.Small.ReturnBlocks(index, first, count, ref _heap.Tree);
+    }
+
+    // Bound per size from the option, at most MaxBlocksPerSize blocks; batches move half a list. 8-byte blocks have no
+    // second word for the key, so bucket 0 is never cached; nor is a size larger than the bound.
+    private void InitializeBins(int bytesPerSize)
+    {
+        for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
+        {
+            int limit = Math.Min(bytesPerSize / (TreeClassBase + 16 * (treeClass + 1)), MaxBlocksPerSize);
+            _treeBins[treeClass].Limit = limit;
+            _treeBins[treeClass].Batch = Math.Max(1, limit / 2);
+        }
+        for (int index = 1; index < SmallBlockBuckets.Count; index++)
+        {
+            int size = (index + 1) * SmallBlockBuckets.Spacing;
+            int limit = Math.Min(bytesPerSize / size, MaxBlocksPerSize);
+            _bins[index].Size = size;
+            _bins[index].Limit = limit;
+            _bins[index].Batch = Math.Max(1, limit / 2);
+        }
+    }
+
+    [InlineArray(SmallBlockBuckets.Count)]
+    private struct Bins
+    {
+        private Bin _element0;
+    }
+
+    [InlineArray(TreeClasses)]
+    private struct TreeBins
+    {
+        private Bin _element0;
+    }
+}

@@ -1,0 +1,373 @@
+using System.Runtime.CompilerServices;
+using Memory.Diagnostics;
+using Memory.Schemas;
+
+namespace Memory.Runtime.Tests.Hpha;
+
+/// <summary>
+/// The thread caches in front of HPHA's small-block buckets: frees from other threads, caches of exited threads,
+/// garbage collection, double frees into a cache, exact counts, the option that bounds or disables them.
+/// </summary>
+public sealed unsafe class HphaThreadCacheTests
+{
+    private static readonly HphaOptions Cached = new() { ThreadCacheBytesPerSize = 4096 };
+
+    [Fact]
+    public void A_freed_block_waits_in_the_thread_cache_and_is_not_counted_live()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(64, 0);
+        Assert.Equal(64, schema.NumAllocatedBytes);
+
+        schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.True(schema.CallingThreadCachedBlocks > 0);
+        Assert.True(schema.CachedBytes >= 64);
+        // The cache hands the block it just took back out again, without going to the bucket.
+        Assert.Equal(block, schema.Allocate(64, 0));
+        Assert.Equal(64, schema.NumAllocatedBytes);
+        schema.DeAllocate(block, 0, 0);
+    }
+
+    [Fact]
+    public void Tree_blocks_up_to_a_kibibyte_are_cached_and_not_counted_live()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(700, 0);
+        long usable = schema.AllocationSize(block);
+        Assert.Equal(usable, schema.NumAllocatedBytes);
+
+        schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.Equal(usable, schema.CachedBytes);
+        // Any request of the block's class gets it back.
+        Assert.Equal(block, schema.Allocate(690, 0));
+        Assert.Equal(usable, schema.NumAllocatedBytes);
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Null(schema.Validate());
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void Reallocating_a_tree_block_that_sits_in_a_cache_throws()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(800, 0);
+        schema.DeAllocate(block, 0, 0);
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.ReAllocate(block, 900, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+    }
+
+    [Fact]
+    public void A_cache_keeps_at_most_its_bound_per_size()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 1024 });
+        var blocks = Enumerable.Range(0, 200).Select(_ => schema.Allocate(64, 0)).ToArray();
+        foreach (nint block in blocks)
+            schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.InRange(schema.CachedBytes, 64, 1024);
+    }
+
+    [Fact]
+    public void Zero_bytes_per_size_disables_the_caches()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 0 });
+        nint block = schema.Allocate(64, 0);
+        schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Equal(0, schema.ThreadCacheCount);
+        Assert.Equal(0, schema.CallingThreadCachedBlocks);
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.DeAllocate(block, 0, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(HphaOptions.MaxThreadCacheBytesPerSize + 1)]
+    public void The_bytes_per_size_out_of_range_are_rejected(int bytes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = bytes }));
+        Assert.Equal(nameof(HphaOptions.ThreadCacheBytesPerSize), error.ParamName);
+    }
+
+    [Fact]
+    public void The_default_options_have_caches()
+        => Assert.True(HphaOptions.Default.ThreadCacheBytesPerSize > 0);
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(256)]
+    [InlineData(700)]   // a tree block
+    [InlineData(1024)]
+    public void A_double_free_into_a_cache_throws_and_corrupts_nothing(int size)
+    {
+        using var allocator = new SystemAllocator(Cached);
+        nint keep = allocator.Allocate(size);
+        nint block = allocator.Allocate(size);
+        allocator.DeAllocate(block);
+        long live = allocator.NumAllocatedBytes;
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => allocator.DeAllocate(block));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+        Assert.Equal(live, allocator.NumAllocatedBytes);
+
+        // The block is handed out once: a batch larger than any cache list gets distinct, writable blocks.
+        var blocks = Enumerable.Range(0, 600).Select(_ => allocator.Allocate(size)).ToArray();
+        Assert.Equal(blocks.Length, blocks.Distinct().Count());
+        Assert.DoesNotContain(keep, blocks);
+        foreach (nint fresh in blocks)
+            new Span<byte>((void*)fresh, size).Fill(0x5A);
+        foreach (nint fresh in blocks)
+            allocator.DeAllocate(fresh);
+        allocator.DeAllocate(keep);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void A_double_free_into_another_threads_cache_throws()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(48, 0);
+        schema.DeAllocate(block, 0, 0);  // into this thread's cache
+
+        Exception? caught = null;
+        RunOnThread(() => caught = Record.Exception(() => schema.DeAllocate(block, 0, 0)));
+
+        var misuse = Assert.IsType<AllocatorMisuseException>(caught);
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void A_double_free_of_a_block_flushed_back_to_its_bucket_throws()
+    {
+        var schema = new HphaSchema(Cached);
+        nint keep = schema.Allocate(32, 0);  // keeps the page in its bucket
+        nint block = schema.Allocate(32, 0);
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();  // the cache drains: the block is free in its bucket now
+        Assert.Equal(0, schema.CallingThreadCachedBlocks);
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.DeAllocate(block, 0, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+        Assert.Equal(32, schema.NumAllocatedBytes);
+        schema.DeAllocate(keep, 0, 0);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void Reallocating_a_block_that_sits_in_a_cache_throws()
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(40, 0);
+        schema.DeAllocate(block, 0, 0);
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.ReAllocate(block, 400, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+    }
+
+    [Fact]
+    public void Blocks_freed_by_another_thread_go_to_its_cache_and_counts_stay_exact()
+    {
+        var schema = new HphaSchema(Cached);
+        var blocks = Enumerable.Range(0, 1000).Select(i => schema.Allocate(16 + (i % 8) * 16, 0)).ToArray();
+        long allocated = schema.NumAllocatedBytes;
+        Assert.True(allocated > 0);
+
+        int cachedThere = 0;
+        RunOnThread(() =>
+        {
+            foreach (nint block in blocks)
+                schema.DeAllocate(block, 0, 0);
+            cachedThere = schema.CallingThreadCachedBlocks;
+            Assert.Equal(0, schema.NumAllocatedBytes);
+            // The thread's cache is still there while it lives.
+            Assert.True(schema.ThreadCacheCount >= 2);
+        });
+
+        Assert.True(cachedThere > 0);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void The_cache_of_an_exited_thread_is_returned_to_the_heap()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });
+        RunOnThread(() =>
+        {
+            var blocks = Enumerable.Range(0, 100).Select(_ => schema.Allocate(128, 0)).ToArray();
+            foreach (nint block in blocks)
+                schema.DeAllocate(block, 0, 0);
+            Assert.True(schema.CachedBytes > 0);
+        });
+
+        // Whichever comes first returns it: the finalizer of the thread's table, or garbage collection, which finds
+        // the owner gone. Either way nothing is left cached and the pages go back to the OS.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        schema.GarbageCollect();
+
+        Assert.Equal(0, schema.ThreadCacheCount);
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void Garbage_collection_of_an_exited_threads_cache_needs_no_finalizer()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });
+        RunOnThread(() => schema.DeAllocate(schema.Allocate(200, 0), 0, 0));
+
+        schema.GarbageCollect();
+
+        Assert.Equal(0, schema.ThreadCacheCount);
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void Garbage_collection_drains_the_callers_cache_at_once_and_others_on_their_next_call()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });
+        using var collected = new ManualResetEventSlim();
+        using var drained = new ManualResetEventSlim();
+        using var freed = new ManualResetEventSlim();
+        int cachedBeforeCollection = 0;
+        int cachedAfterNextCall = 0;
+
+        var other = new Thread(() =>
+        {
+            var blocks = Enumerable.Range(0, 50).Select(_ => schema.Allocate(96, 0)).ToArray();
+            foreach (nint block in blocks)
+                schema.DeAllocate(block, 0, 0);
+            cachedBeforeCollection = schema.CallingThreadCachedBlocks;
+            freed.Set();
+            collected.Wait();
+            // The next call sees the request and returns everything cached before serving; then its own size's list
+            // refills, and holds at most the bound's worth of 304-byte blocks (13), fewer than the 96-byte ones before.
+            schema.DeAllocate(schema.Allocate(300, 0), 0, 0);
+            cachedAfterNextCall = schema.CallingThreadCachedBlocks;
+            drained.Set();
+        });
+        other.Start();
+        freed.Wait();
+
+        nint mine = schema.Allocate(64, 0);
+        schema.DeAllocate(mine, 0, 0);
+        Assert.True(schema.CallingThreadCachedBlocks > 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CallingThreadCachedBlocks);
+
+        collected.Set();
+        drained.Wait();
+        other.Join();
+
+        Assert.InRange(cachedBeforeCollection, 4096 / 96 / 2, 4096 / 96);
+        Assert.InRange(cachedAfterNextCall, 1, 4096 / 304);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void Counts_stay_exact_after_many_random_operations_on_four_threads()
+    {
+        using var allocator = new SystemAllocator(Cached);
+        allocator.Records.Mode = Memory.Tracking.TrackingMode.None;
+        const int Threads = 4;
+        // Blocks handed between threads, so that many frees come from a thread that did not allocate the block.
+        var handOff = new System.Collections.Concurrent.ConcurrentQueue<(nint Pointer, int Size, byte Fill)>();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            var random = new Random(500 + t);
+            var live = new List<(nint Pointer, int Size, byte Fill)>();
+            for (int i = 0; i < 30_000; i++)
+            {
+                int action = random.Next(10);
+                if (action < 5 || live.Count == 0)
+                {
+                    int size = random.Next(4) == 0 ? random.Next(513, 4000) : random.Next(1, 513);
+                    nint pointer = allocator.Allocate(size);
+                    byte fill = (byte)random.Next(256);
+                    new Span<byte>((void*)pointer, size).Fill(fill);
+                    live.Add((pointer, size, fill));
+                }
+                else
+                {
+                    int index = random.Next(live.Count);
+                    var block = live[index];
+                    live[index] = live[^1];
+                    live.RemoveAt(live.Count - 1);
+                    if (action < 7)
+                    {
+                        handOff.Enqueue(block);
+                        continue;
+                    }
+                    Check(block, failures);
+                    allocator.DeAllocate(block.Pointer);
+                }
+                if (handOff.TryDequeue(out var foreign))
+                {
+                    Check(foreign, failures);
+                    allocator.DeAllocate(foreign.Pointer);
+                }
+            }
+            foreach (var block in live)
+            {
+                Check(block, failures);
+                allocator.DeAllocate(block.Pointer);
+            }
+        })).ToList();
+
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        while (handOff.TryDequeue(out var rest))
+        {
+            Check(rest, failures);
+            allocator.DeAllocate(rest.Pointer);
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+        allocator.GarbageCollect();
+        Assert.Equal(0, allocator.ReservedBytes);
+    }
+
+    private static void Check((nint Pointer, int Size, byte Fill) block, System.Collections.Concurrent.ConcurrentQueue<string> failures)
+    {
+        int wrong = new ReadOnlySpan<byte>((void*)block.Pointer, block.Size).IndexOfAnyExcept(block.Fill);
+        if (wrong >= 0)
+            failures.Enqueue($"block {block.Pointer:x} of {block.Size} B overwritten at {wrong}");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunOnThread(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            throw new InvalidOperationException("The action failed on its thread.", failure);
+    }
+}
