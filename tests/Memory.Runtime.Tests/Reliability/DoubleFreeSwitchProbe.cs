@@ -6,8 +6,9 @@ namespace Memory.Runtime.Tests.Reliability;
 #pragma warning disable MEM0007, MEM0030, MEM0031
 
 /// <summary>
-/// The child-process half of <see cref="DoubleFreeSwitchTests"/>: frees a pool block twice in default mode and prints
-/// whether the pool refused the second free, and if not, what the pool then does with the block.
+/// The child-process half of <see cref="DoubleFreeSwitchTests"/>: frees a block twice in default mode, on a pool or
+/// on the system allocator (a small block, which goes to the thread's cache), and prints whether the allocator refused
+/// the second free, and if not, what it then does with the block.
 /// </summary>
 internal static class DoubleFreeSwitchProbe
 {
@@ -15,29 +16,34 @@ internal static class DoubleFreeSwitchProbe
     public const string Accepted = "accepted";
     public const string HandedOutTwice = "handed out twice";
 
-    public static int Run()
+    public static int Run(string kind)
     {
         AllocatorManager.LeakReportOutput = null;
-        var pool = new PoolAllocator("SwitchProbe", Schemas.PoolSchemaOptions.Default);
-        nint block = pool.Allocate(48);
-        pool.DeAllocate(block);
+        AllocatorBase allocator = kind switch
+        {
+            "Pool" => new PoolAllocator("SwitchProbe", Schemas.PoolSchemaOptions.Default),
+            "System" => new SystemAllocator(),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        nint block = allocator.Allocate(48);
+        allocator.DeAllocate(block);
         try
         {
-            pool.DeAllocate(block);
+            allocator.DeAllocate(block);
         }
         catch (AllocatorMisuseException e) when (e.Kind == MisuseKind.DoubleFree)
         {
             Console.WriteLine(Refused);
-            pool.Dispose();
+            allocator.Dispose();
             return 0;
         }
 
         Console.WriteLine(Accepted);
-        // The block is on its page's list twice, linked to itself: the next two allocations both get it. The list is
-        // broken from then on (it went on through the link the first hand-out cleared), so the pool is not touched
+        // The block is on its free list twice, linked to itself: the next two allocations both get it. The list is
+        // broken from then on (it went on through the link the first hand-out cleared), so the allocator is not touched
         // again, not even disposed, which would walk the list: the process just exits.
-        nint first = pool.Allocate(48);
-        nint second = pool.Allocate(48);
+        nint first = allocator.Allocate(48);
+        nint second = allocator.Allocate(48);
         if (first == block && second == block)
             Console.WriteLine(HandedOutTwice);
         return 0;

@@ -9,21 +9,24 @@ namespace Memory.Runtime.Tests.Reliability;
 /// </summary>
 public sealed class DoubleFreeSwitchTests
 {
-    [Fact]
-    public void By_default_a_pool_refuses_a_second_free()
+    [Theory]
+    [InlineData("Pool")]
+    [InlineData("System")]
+    public void By_default_a_second_free_is_refused(string kind)
     {
-        var result = ChildProcess.Run(ProbeProgram.PoolDoubleFree);
+        var result = ChildProcess.Run(ProbeProgram.DoubleFree, [kind]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(DoubleFreeSwitchProbe.Refused, result.Output);
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("false")]
-    public void Switched_off_a_pool_takes_the_second_free_and_hands_the_block_out_twice(string value)
+    [InlineData("Pool", "0")]
+    [InlineData("Pool", "false")]
+    [InlineData("System", "0")]
+    public void Switched_off_the_second_free_is_taken_and_the_block_handed_out_twice(string kind, string value)
     {
-        var result = ChildProcess.Run(ProbeProgram.PoolDoubleFree, new Dictionary<string, string> { [FreedBlockKey.Variable] = value });
+        var result = ChildProcess.Run(ProbeProgram.DoubleFree, [kind], new Dictionary<string, string> { [FreedBlockKey.Variable] = value });
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(DoubleFreeSwitchProbe.Refused, result.Output);
@@ -34,7 +37,7 @@ public sealed class DoubleFreeSwitchTests
     [Fact]
     public void Any_other_value_leaves_the_check_on()
     {
-        var result = ChildProcess.Run(ProbeProgram.PoolDoubleFree, new Dictionary<string, string> { [FreedBlockKey.Variable] = "1" });
+        var result = ChildProcess.Run(ProbeProgram.DoubleFree, ["Pool"], new Dictionary<string, string> { [FreedBlockKey.Variable] = "1" });
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(DoubleFreeSwitchProbe.Refused, result.Output);

@@ -116,9 +116,9 @@ internal sealed unsafe class HphaThreadCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Free(nint block, int index)
     {
-        if (Diagnostics.FreedBlockKey.HasKey(block, _key))
-            return false;
-        if (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _bucketKey, _pageMask) && _heap.Small.IsFree(block))
+        if (Diagnostics.FreedBlockKey.Enabled
+            && (Diagnostics.FreedBlockKey.HasKey(block, _key)
+                || (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _bucketKey, _pageMask) && _heap.Small.IsFree(block))))
             return false;
 
         ref Bin bin = ref BinAt(index);
@@ -183,7 +183,8 @@ internal sealed unsafe class HphaThreadCache
     /// </summary>
     public bool FreeTree(nint block, nint usable)
     {
-        if (Diagnostics.FreedBlockKey.HasKey(block, _key) || _heap.Tree.IsFree(block))
+        // With the check off (MEMORY_DOUBLE_FREE_CHECK=0) only the boundary tag is read, which the tree needs anyway.
+        if ((Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.HasKey(block, _key)) || _heap.Tree.IsFree(block))
             return false;
         // A class holds blocks that serve every request of the class: usable bytes at least its largest request.
         nint treeClass = (usable - TreeClassBase - 16) >> 4;

@@ -141,7 +141,8 @@ internal unsafe struct SmallBlockBuckets
         bucket.Gate.Enter();
         try
         {
-            if (Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1) && IsOnFreeList(page, pointer))
+            if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1)
+                && IsOnFreeList(page, pointer))
                 return false;
             *(nint*)pointer = page->FreeList ^ _key;
             page->FreeList = pointer;

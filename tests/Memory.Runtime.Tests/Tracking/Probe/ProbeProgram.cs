@@ -17,7 +17,7 @@ internal static unsafe class ProbeProgram
     public const string LeakAtExit = "leak-at-exit";
     public const string Shutdown = "shutdown";
     public const string Misuse = "misuse";
-    public const string PoolDoubleFree = "pool-double-free";
+    public const string DoubleFree = "double-free";
 
     /// <summary>The allocator name the settings scenario prints.</summary>
     public const string ProbeAllocatorName = "ProbeAllocator";
@@ -43,8 +43,8 @@ internal static unsafe class ProbeProgram
                 return ShutDownAndAllocate();
             case Misuse:
                 return Reliability.MisuseProbe.Run(args[1], args[2], args[3]);
-            case PoolDoubleFree:
-                return Reliability.DoubleFreeSwitchProbe.Run();
+            case DoubleFree:
+                return Reliability.DoubleFreeSwitchProbe.Run(args[1]);
             default:
                 Console.Error.WriteLine("No such scenario; this assembly is a test assembly.");
                 return 2;
