@@ -45,7 +45,9 @@ public static class SuiteTable
                 .Select(p => p.Name)
                 .ToList();
             var rows = ReadCsv(report);
-            var combinations = rows.Select(r => Key(r, parameters)).Distinct().OrderBy(k => k, KeyComparer.Instance).ToList();
+            // Arrays compare by reference: one combination per distinct joined key.
+            var combinations = rows.Select(r => Key(r, parameters)).DistinctBy(k => string.Join("\u0001", k))
+                .OrderBy(k => k, KeyComparer.Instance).ToList();
             string header = type.Name + (combinations.Count is > 1 and <= 3 ? " " + string.Join("/", combinations.Select(c => string.Join("x", c))) : "");
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var method in rows.Select(r => r["Method"]).Distinct())

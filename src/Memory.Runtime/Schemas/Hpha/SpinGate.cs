@@ -5,16 +5,17 @@ namespace Memory.Schemas.Hpha;
 
 /// <summary>
 /// A test-and-set lock for the heap's short critical sections (a batch of free-list pops or pushes, a tree search).
-/// Uncontended it costs one compare-exchange to enter and a plain store (and a load) to leave, which is why it is used
+/// Uncontended it costs one compare-exchange to enter and one exchange (and a load) to leave, which is why it is used
 /// instead of <see cref="Monitor"/>; contended, it spins for about a microsecond, then sleeps until the holder leaves.
 /// </summary>
 /// <remarks>
 /// Sleeping rather than spinning on: on a machine with fewer cores than runnable threads the holder may have been
 /// descheduled, and a waiter that keeps spinning or yielding only burns the time slice the holder needs. Sleepers wait
 /// on one monitor shared by every gate (contention that outlasts a microsecond is rare, so it is not worth a wait
-/// object per gate), and the holder pulses it on leaving when it sees a sleeper. The holder's check is not fenced
-/// against a sleeper that is just arriving, so a sleeper also wakes every millisecond to look for itself: a lost
-/// wake-up costs at most that.
+/// object per gate), and the holder pulses it on leaving when it sees a sleeper. The release and the count of sleepers
+/// are each followed by a full fence, so either the holder sees the sleeper or the sleeper sees the gate free: no
+/// wake-up is lost (a pulse wakes every sleeper, whichever gate it waits for, and each looks at its own gate again);
+/// the wait's one-millisecond timeout is only a backstop.
 /// </remarks>
 internal struct SpinGate
 {
@@ -33,7 +34,10 @@ internal struct SpinGate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit()
     {
-        Volatile.Write(ref _taken, 0);
+        // A full fence between the release and the look for sleepers: with a plain store, the processor may read
+        // _sleeping before the release is visible, miss a sleeper that has just counted itself and then failed to
+        // take the gate, and leave it asleep until its timeout.
+        Interlocked.Exchange(ref _taken, 0);
         if (Volatile.Read(ref _sleeping) != 0)
             WakeSleepers();
     }
