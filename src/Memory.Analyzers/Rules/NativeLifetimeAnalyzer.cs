@@ -84,7 +84,7 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
                 IObjectCreationOperation creation => creation.Type is { Name: var name } && name.StartsWith("Native", StringComparison.Ordinal),
                 _ => false,
             };
-            if (!candidate || !apis.IsCreation(operation))
+            if (!candidate || !apis.IsCreation(operation) || HandedOnAtBirth(operation))
                 return;
 
             var root = operation;
@@ -152,6 +152,27 @@ public sealed class NativeLifetimeAnalyzer : DiagnosticAnalyzer
                 "none" => ExceptionPaths.None,
                 "calls" => ExceptionPaths.Calls,
                 _ => ExceptionPaths.Throw,
+            };
+        }
+
+        /// <summary>
+        /// Whether a creation's block leaves the body the moment it is made: stored straight into a field, a property
+        /// or an array element, or returned. Nothing in the body holds it then, so the graph would find nothing to
+        /// follow; a body is noted only for a creation that a local or an argument receives. On code that keeps its
+        /// native blocks in fields (interop structs, buffers of a device) this spares most of the graphs.
+        /// </summary>
+        private static bool HandedOnAtBirth(IOperation creation)
+        {
+            var value = creation;
+            while (value.Parent is IConversionOperation conversion)
+                value = conversion;
+            return value.Parent switch
+            {
+                IReturnOperation => true,
+                ISimpleAssignmentOperation assignment => assignment.Value == value
+                    && assignment.Target is IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation
+                    && assignment.Parent is IExpressionStatementOperation,
+                _ => false,
             };
         }
 

@@ -641,6 +641,25 @@ public sealed class NativeLeakTests
         }
         """);
 
+    // A creation stored straight into a field or an element is handed on at birth and does not get its body analysed on
+    // its own account (the cost on code that keeps its blocks in fields); another creation in the body still does.
+    [Fact]
+    public Task A_block_stored_at_birth_does_not_hide_a_leak_beside_it() => VerifyAsync(Usings + """
+        class C
+        {
+            private nint _field;
+            private readonly nint[] _slots = new nint[1];
+
+            void M()
+            {
+                _field = Az.Malloc<OSAllocator>(8);
+                _slots[0] = Az.Malloc<OSAllocator>(8);
+                nint leaked = {|MEM0030:Az.Malloc<OSAllocator>(8)|};
+                Console.WriteLine(leaked);
+            }
+        }
+        """);
+
     [Fact]
     public Task Reports_a_block_passed_to_a_method_that_only_uses_it() => VerifyAsync(Usings + """
         class C
