@@ -64,13 +64,13 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     /// <param name="allocator">Where the buffers come from; the process-wide system allocator when null.</param>
     /// <param name="defaultBufferSize">The size of a buffer rented with -1; at least 1.</param>
     /// <param name="maxBufferSize">The largest buffer <see cref="Rent"/> hands out; at least <paramref name="defaultBufferSize"/>.</param>
-    /// <param name="maxCachedBytes">The most bytes of returned blocks the pool keeps for reuse; 0 keeps none.</param>
     /// <param name="name">A label for the pool's allocations in tracking reports.</param>
+    /// <param name="maxCachedBytes">The most bytes of returned blocks the pool keeps for reuse; 0 keeps none.</param>
     /// <param name="file">The calling file, filled in by the compiler; recorded with each rented block.</param>
     /// <param name="line">The calling line, filled in by the compiler.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
     public AllocatorMemoryPool(IAllocator? allocator = null, int defaultBufferSize = 4096, int maxBufferSize = int.MaxValue,
-        long maxCachedBytes = DefaultMaxCachedBytes, string? name = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+        string? name = null, long maxCachedBytes = DefaultMaxCachedBytes, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(defaultBufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBufferSize, defaultBufferSize);

@@ -100,20 +100,9 @@ internal unsafe struct SmallBlockBuckets
                     return 0;
             }
 
-            nint block = page->FreeList;
-            if (block != 0)
-            {
-                page->FreeList = *(nint*)block ^ _key;
-                *(nint*)block = 0;
-            }
-            else
-            {
-                // The free list is empty, so every block carved so far is in use and, the page being on the
-                // list of pages with room, the untouched end still holds one more.
-                block = page->Bump - page->ElementSize;
-                page->Bump = block;
-                *(nint*)block = 0;  // a page started afresh may still hold the links of its earlier blocks
-            }
+            nint block = TakeFrom(page);
+            // Cleared so the block no longer looks free (and a page started afresh may still hold earlier links).
+            *(nint*)block = 0;
 
             int used = page->Used++;
             if (used == 0)
@@ -161,6 +150,24 @@ internal unsafe struct SmallBlockBuckets
         }
     }
 
+    /// <summary>
+    /// Takes a block from a page that has room, leaving its first word for the caller to set: the last freed block,
+    /// or when the free list is empty (every block carved so far is in use) the next one from the untouched end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly nint TakeFrom(SmallPage* page)
+    {
+        nint block = page->FreeList;
+        if (block != 0)
+        {
+            page->FreeList = *(nint*)block ^ _key;
+            return block;
+        }
+        block = page->Bump - page->ElementSize;
+        page->Bump = block;
+        return block;
+    }
+
     /// <summary>The key free-list links are stored XOR with (see <see cref="Diagnostics.FreedBlockKey.LooksFreedInPage"/>).</summary>
     public readonly nint Key => _key;
 
@@ -192,17 +199,7 @@ internal unsafe struct SmallBlockBuckets
                     bucket.EmptyPages--;
                 while (taken < count && page->Used < page->Capacity)
                 {
-                    nint block = page->FreeList;
-                    if (block != 0)
-                    {
-                        page->FreeList = *(nint*)block ^ _key;
-                    }
-                    else
-                    {
-                        // As in Allocate: an empty free list on a page with room means the untouched end has one more.
-                        block = page->Bump - page->ElementSize;
-                        page->Bump = block;
-                    }
+                    nint block = TakeFrom(page);
                     *(nint*)block = first;
                     ((nint*)block)[1] = cacheKey;
                     first = block;
