@@ -30,6 +30,38 @@ public sealed unsafe class HphaThreadCacheTests
         schema.DeAllocate(block, 0, 0);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void Requests_of_up_to_8_bytes_take_cached_16_byte_blocks(int size)
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(size, 0);
+        Assert.Equal(16, schema.AllocationSize(block));
+        Assert.Equal(0, block % 16);
+        int cached = schema.CallingThreadCachedBlocks;   // the rest of the batch the cache took from the bucket
+
+        schema.DeAllocate(block, 0, 0);
+
+        Assert.Equal(cached + 1, schema.CallingThreadCachedBlocks);
+        Assert.Equal(block, schema.Allocate(size, 0));
+        // Resizing within what the block serves keeps it in place.
+        Assert.Equal(block, schema.ReAllocate(block, 16 - size + 1, 0));
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
+    public void With_the_caches_off_8_byte_requests_keep_their_8_byte_blocks()
+    {
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 0 });
+        nint block = schema.Allocate(8, 0);
+        Assert.Equal(8, schema.AllocationSize(block));
+        schema.DeAllocate(block, 0, 0);
+    }
+
     [Fact]
     public void Tree_blocks_up_to_a_kibibyte_are_cached_and_not_counted_live()
     {
@@ -103,6 +135,8 @@ public sealed unsafe class HphaThreadCacheTests
         => Assert.True(HphaOptions.Default.ThreadCacheBytesPerSize > 0);
 
     [Theory]
+    [InlineData(1)]     // served by 16-byte blocks, like every request of up to 8 bytes
+    [InlineData(8)]
     [InlineData(16)]
     [InlineData(256)]
     [InlineData(700)]   // a tree block

@@ -20,7 +20,8 @@ namespace Memory.Schemas;
 /// <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size, allocates from and frees into them without
 /// a lock, and moves half a cache at a time to and from the bucket under one lock, so threads working on the same sizes
 /// rarely meet. A block freed by another thread joins the freeing thread's cache; an exited thread's cache and, on
-/// <see cref="GarbageCollect"/>, every cache go back to the buckets. 8-byte blocks are not cached.
+/// <see cref="GarbageCollect"/>, every cache go back to the buckets. With caches, requests of up to 8 bytes take
+/// 16-byte blocks: a cached block keeps a check word in its second 8 bytes.
 /// </description></item>
 /// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
