@@ -69,11 +69,15 @@ public sealed unsafe class HphaThreadCacheTests
         nint block = schema.Allocate(700, 0);
         long usable = schema.AllocationSize(block);
         Assert.Equal(usable, schema.NumAllocatedBytes);
+        // The miss took half a list from the tree under one lock: the block, and the rest waiting in the cache.
+        long batch = schema.CachedBytes;
+        Assert.True(batch > 0);
+        Assert.Equal(0, batch % usable);
 
         schema.DeAllocate(block, 0, 0);
 
         Assert.Equal(0, schema.NumAllocatedBytes);
-        Assert.Equal(usable, schema.CachedBytes);
+        Assert.Equal(batch + usable, schema.CachedBytes);
         // Any request of the block's class gets it back.
         Assert.Equal(block, schema.Allocate(690, 0));
         Assert.Equal(usable, schema.NumAllocatedBytes);

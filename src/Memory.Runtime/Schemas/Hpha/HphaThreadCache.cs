@@ -208,7 +208,26 @@ internal sealed unsafe class HphaThreadCache
     {
         if (_stale)
             FlushAll();
-        return _heap.Tree.Allocate(TreeClassBase + 16 * (treeClass + 1), 0);
+        ref Bin bin = ref _treeBins[treeClass];
+        nint classSize = TreeClassBase + 16 * (treeClass + 1);
+        if (bin.Limit == 0)
+            return _heap.Tree.Allocate(classSize, 0);
+
+        // Half a list under one lock: the first block goes to the caller, the rest wait in the cache.
+        int taken = _heap.Tree.AllocateMany(classSize, bin.Batch, out nint first);
+        if (taken == 0)
+            return 0;
+        nint rest = *(nint*)first;
+        nint bytes = 0;
+        for (nint block = rest; block != 0; block = *(nint*)block)
+        {
+            ((nint*)block)[1] = _key;
+            bytes += TreeHeap.BlockSize(block);
+        }
+        bin.Head = rest;
+        bin.Count = taken - 1;
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + bytes);
+        return first;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -221,20 +240,24 @@ internal sealed unsafe class HphaThreadCache
         return _heap.Tree.Free(block);
     }
 
-    // Detaches the first count blocks of a tree list and frees them to the tree (one lock each: the tree has no batch).
+    // Detaches the first count blocks of a tree list and gives them to the tree under one lock.
     private void FlushTree(ref Bin bin, int count)
     {
+        nint first = bin.Head;
+        nint last = first;
         nint bytes = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; ; i++)
         {
-            nint block = bin.Head;
-            bin.Head = *(nint*)block;
-            bin.Count--;
-            ((nint*)block)[1] = 0;  // the tree checks its own key there
-            bytes += TreeHeap.BlockSize(block);
-            _heap.Tree.Free(block);
+            ((nint*)last)[1] = 0;  // the tree checks its own key there
+            bytes += TreeHeap.BlockSize(last);
+            if (i == count - 1)
+                break;
+            last = *(nint*)last;
         }
+        bin.Head = *(nint*)last;
+        bin.Count -= count;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - bytes);
+        _heap.Tree.FreeMany(first, count);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
