@@ -272,6 +272,23 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Fact]
+    public void A_new_thread_takes_back_the_caches_of_threads_that_have_exited()
+    {
+        var schema = new HphaSchema(Cached);
+        for (int generation = 0; generation < 5; generation++)
+        {
+            RunOnThread(() =>
+            {
+                schema.DeAllocate(schema.Allocate(128, 0), 0, 0);
+                Assert.True(schema.CallingThreadCachedBlocks > 0);
+            });
+            // The thread's first call found the one before it gone and returned its cache, with no garbage collection.
+            Assert.Equal(1, schema.ThreadCacheCount);
+        }
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Fact]
     public void Garbage_collection_drains_the_callers_cache_at_once_and_others_on_their_next_call()
     {
         var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });

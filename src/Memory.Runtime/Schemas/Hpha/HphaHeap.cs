@@ -94,10 +94,32 @@ internal sealed unsafe class HphaHeap
         }
     }
 
+    /// <summary>
+    /// Adds a new thread's cache; first takes back the caches of threads that have exited, so that a program that starts
+    /// and ends threads keeps no more caches than it has live threads, without waiting for a garbage collection.
+    /// </summary>
     public void Register(HphaThreadCache cache)
     {
         lock (_caches)
+        {
+            RetireExited();
             _caches.Add(cache);
+        }
+    }
+
+    // Under the lock of the list. Backwards, since retiring removes. An exited thread's cache is reachable from no thread
+    // any more, so it is drained here rather than when the finalizer of its table gets to run.
+    private void RetireExited()
+    {
+        for (int i = _caches.Count - 1; i >= 0; i--)
+        {
+            HphaThreadCache cache = _caches[i];
+            if (!cache.Owner.IsAlive)
+            {
+                _caches.RemoveAt(i);
+                cache.FlushAll();
+            }
+        }
     }
 
     /// <summary>
@@ -279,21 +301,9 @@ internal sealed unsafe class HphaHeap
         {
             lock (_caches)
             {
-                // Backwards, since retiring removes. An exited thread's cache is reachable from no thread any more,
-                // so it is drained here rather than when the finalizer of its table gets to run.
-                for (int i = _caches.Count - 1; i >= 0; i--)
-                {
-                    HphaThreadCache cache = _caches[i];
-                    if (cache.Owner.IsAlive)
-                    {
-                        cache.MarkStale();
-                    }
-                    else
-                    {
-                        _caches.RemoveAt(i);
-                        cache.FlushAll();
-                    }
-                }
+                RetireExited();
+                foreach (HphaThreadCache cache in _caches)
+                    cache.MarkStale();
             }
             HphaThreadCaches.Find(this)?.FlushAll();
         }
