@@ -16,12 +16,14 @@ namespace Memory.Schemas;
 /// alignment of a small block is 8 bytes; ask for 16 when a type needs it.
 /// </description></item>
 /// <item><description>
-/// <b>Thread caches</b> in front of the small-block buckets (not part of O3DE's HPHA): each thread keeps up to
-/// <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size, allocates from and frees into them without
-/// a lock, and moves half a cache at a time to and from the bucket under one lock, so threads working on the same sizes
-/// rarely meet. A block freed by another thread joins the freeing thread's cache; an exited thread's cache and, on
-/// <see cref="GarbageCollect"/>, every cache go back to the buckets. With caches, requests of up to 8 bytes take
-/// 16-byte blocks: a cached block keeps a check word in its second 8 bytes.
+/// <b>Thread caches</b> in front of the small-block buckets and the tree's blocks of 513 B to 1 KiB (not part of
+/// O3DE's HPHA): each thread keeps up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size,
+/// allocates from and frees into them without a lock, and moves half a cache at a time to and from the bucket or the
+/// tree under one lock, so threads working on the same sizes rarely meet. A block freed by another thread joins the
+/// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
+/// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
+/// <see cref="GarbageCollect"/> returns every cache. With caches, requests of up to 8 bytes take 16-byte blocks: a
+/// cached block keeps a check word in its second 8 bytes.
 /// </description></item>
 /// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
