@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Memory.Containers;
 
 namespace Memory.Buffers;
@@ -84,17 +85,26 @@ internal sealed class AllocatorMemoryOwner : MemoryManager<byte>, IDisposable
 
     private void Release()
     {
-        BlockCache? cache = _home as BlockCache;
-        IAllocator allocator = cache is not null ? cache.Allocator : (IAllocator)_home;
         if (Interlocked.Exchange(ref _released, 1) != 0)
         {
-            ContainerChecks.OnSecondDispose(this, allocator);
+            OnSecondRelease();
             return;
         }
-        if (cache is not null && cache.TryKeep(_length, _pointer))
-            return;
-        allocator.DeAllocate(_pointer, _length);
+        if (_home is BlockCache cache)
+        {
+            if (!cache.TryKeep(_length, _pointer))
+                cache.Allocator.DeAllocate(_pointer, _length);
+        }
+        else
+        {
+            ((IAllocator)_home).DeAllocate(_pointer, _length);
+        }
     }
+
+    // Out of line: a checked allocator's report builds a message, which would only bloat every dispose.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnSecondRelease()
+        => ContainerChecks.OnSecondDispose(this, _home is BlockCache cache ? cache.Allocator : (IAllocator)_home);
 
     private void ThrowReleased()
         => throw new ObjectDisposedException(nameof(AllocatorMemoryOwner), "The native memory behind this Memory<T> was returned to its pool or allocator.");

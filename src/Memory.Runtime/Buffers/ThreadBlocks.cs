@@ -27,6 +27,7 @@ internal sealed class ThreadBlocks(BlockCache cache)
     public Thread Owner { get; } = Thread.CurrentThread;
 
     /// <summary>The block kept for <paramref name="sizeClass"/>, or 0; on the owning thread only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint TryTake(int sizeClass)
     {
         Volatile.Write(ref _busy, 1);
@@ -42,6 +43,7 @@ internal sealed class ThreadBlocks(BlockCache cache)
     }
 
     /// <summary>Keeps <paramref name="block"/> when the class's slot is free; on the owning thread only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryKeep(int sizeClass, nint block)
     {
         Volatile.Write(ref _busy, 1);
