@@ -135,12 +135,11 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     private AllocatorMemoryOwner RentCached(int minBufferSize)
     {
         BlockCache cache = _cache!;
-        int sizeClass = BlockCache.ClassOf(minBufferSize);
-        int size = BlockCache.SizeOf(sizeClass);
-        nint block = cache.TryTake(sizeClass);
+        BlockClass blockClass = cache.ClassAt(BlockCache.ClassOf(minBufferSize));
+        nint block = cache.TryTake(blockClass.Index);
         if (block == 0)
-            block = Allocate(size);
-        return new AllocatorMemoryOwner(cache, block, size);
+            block = Allocate(blockClass.Size);
+        return new CachedBlockOwner(blockClass, block);
     }
 
     private AllocatorMemoryOwner RentOther(int minBufferSize)
@@ -151,7 +150,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
             ThrowSizeOutOfRange(minBufferSize);
         if ((uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records)
             return RentCached(minBufferSize);
-        return new AllocatorMemoryOwner(_allocator, Allocate(minBufferSize), minBufferSize);
+        return new ExactBlockOwner(_allocator, Allocate(minBufferSize), minBufferSize);
     }
 
     /// <summary>Stops further rents and gives the kept blocks back. Buffers already rented stay valid until their owners are disposed.</summary>

@@ -58,6 +58,7 @@ internal sealed class BlockCache
     private readonly bool _threadSafeAllocator;
     private readonly int _binMask;
     private readonly SizeClass[] _classes = new SizeClass[ClassCount];
+    private readonly BlockClass[] _blockClasses = new BlockClass[ClassCount];
 
     // Bit c set: threads keep one block of class c in slots of their own. A mask rather than a field of each
     // SizeClass, so the hot paths test it without loading the class.
@@ -77,6 +78,7 @@ internal sealed class BlockCache
         long share = maxBytes / ClassCount;
         for (int c = 0; c < ClassCount; c++)
         {
+            _blockClasses[c] = new BlockClass(this, c);
             // Blocks of this class per bin the share pays for; with two or more, one of them is instead a slot
             // of each of up to as many threads as there are bins.
             long perBin = share / bins / SizeOf(c);
@@ -103,6 +105,9 @@ internal sealed class BlockCache
     /// <summary>The size class of a rent of <paramref name="size"/> bytes, in [1, <see cref="LargestSize"/>].</summary>
     public static int ClassOf(int size) => Math.Max(BitOperations.Log2((uint)size - 1) + 1 - MinShift, 0);
 
+    /// <summary>Class <paramref name="sizeClass"/> as its blocks' owners see it.</summary>
+    public BlockClass ClassAt(int sizeClass) => _blockClasses[sizeClass];
+
     /// <summary>The block size of class <paramref name="sizeClass"/>.</summary>
     public static int SizeOf(int sizeClass) => 1 << (sizeClass + MinShift);
 
@@ -120,15 +125,11 @@ internal sealed class BlockCache
         return TakeFromBins(sizeClass);
     }
 
-    /// <summary>
-    /// Keeps a freed block of a size class (<paramref name="size"/> is the class size); false when it was not
-    /// kept and the caller must free it.
-    /// </summary>
-    public bool TryKeep(int size, nint block)
+    /// <summary>Keeps a freed block of a size class; false when it was not kept and the caller must free it.</summary>
+    public bool TryKeep(int sizeClass, nint block)
     {
         if (_closed)
             return false;
-        int sizeClass = BitOperations.Log2((uint)size) - MinShift;
         if ((_threadSlotClasses & (1u << sizeClass)) != 0)
         {
             ThreadBlocks? own = t_blocks;
