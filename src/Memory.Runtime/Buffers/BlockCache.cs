@@ -102,7 +102,7 @@ internal sealed class BlockCache
     /// <summary>The block size of the largest class kept; 0 when none is. Every size class up to it is kept.</summary>
     public int LargestSize { get; }
 
-    /// <summary>The size class of a rent of <paramref name="size"/> bytes, in [1, <see cref="LargestSize"/>].</summary>
+    /// <summary>The size class of a rent of <paramref name="size"/> bytes, from 1 to <see cref="LargestSize"/>.</summary>
     public static int ClassOf(int size) => Math.Max(BitOperations.Log2((uint)size - 1) + 1 - MinShift, 0);
 
     /// <summary>Class <paramref name="sizeClass"/> as its blocks' owners see it.</summary>
