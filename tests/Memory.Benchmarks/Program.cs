@@ -7,6 +7,7 @@ using Memory.Benchmarks.Modes;
 //   --overhead [pattern...]  peak reserved / peak live per workload for the allocators that report memory
 //   --peers                  which peers are installed
 //   --table [results dir]    the full suite's table (Ratio per allocator and workload) from a run's CSV reports
+//   --pool-interleaved [sizes...]  AllocatorMemoryPool against MemoryPool<byte>.Shared in alternating samples of one process
 //   --real-code [sources]    the analyzers' and the generator's share of compile time over a real code base
 //                            (directories/files separated by the path separator, or MEMORY_REAL_CODE)
 //   anything else            BenchmarkDotNet, e.g. --filter '*Larson*' --job short
@@ -22,6 +23,8 @@ if (args.Length > 0 && args[0] == "--overhead")
     return OverheadReport.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--table")
     return SuiteTable.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--pool-interleaved")
+    return PoolInterleaved.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--real-code")
     return RealCodeShare.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--peers")

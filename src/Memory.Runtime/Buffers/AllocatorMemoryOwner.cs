@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Memory.Containers;
 
 namespace Memory.Buffers;
@@ -6,6 +7,8 @@ namespace Memory.Buffers;
 /// <summary>
 /// One block rented from an <see cref="AllocatorMemoryPool"/>: the <see cref="IMemoryOwner{T}"/> and the
 /// <see cref="MemoryManager{T}"/> behind its <see cref="Memory{T}"/> in one object, made fresh for each rent.
+/// <see cref="CachedBlockOwner"/> owns a block of a size class, <see cref="ExactBlockOwner"/> one of exactly the
+/// size asked.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,59 +23,50 @@ namespace Memory.Buffers;
 /// on every use. Native memory never moves, so pinning is free and <see cref="Unpin"/> has nothing to do.
 /// </para>
 /// </remarks>
-internal sealed class AllocatorMemoryOwner : MemoryManager<byte>, IDisposable
+internal abstract class AllocatorMemoryOwner : MemoryManager<byte>, IDisposable
 {
-    // Where the block goes back: a BlockCache for a block of a size class (its length is the class size),
-    // else the IAllocator. One field rather than two keeps the owner as small as a Memory<T> owner gets.
-    private readonly object _home;
-    private readonly nint _pointer;
-    private readonly int _length;
-    private int _released;
+    // The block's address, 0 once returned: the released mark and the block in one field, so that the owner
+    // of a size class's block stays at two fields (32 bytes, against 24 for MemoryPool<byte>.Shared's owner).
+    private nint _pointer;
 
-    /// <summary>An owner of a block of <paramref name="cache"/>'s size class of <paramref name="length"/> bytes.</summary>
-    public AllocatorMemoryOwner(BlockCache cache, nint pointer, int length)
-    {
-        _home = cache;
-        _pointer = pointer;
-        _length = length;
-    }
+    protected AllocatorMemoryOwner(nint pointer) => _pointer = pointer;
 
-    /// <summary>An owner of a block of exactly <paramref name="length"/> bytes that goes straight back to <paramref name="allocator"/>.</summary>
-    public AllocatorMemoryOwner(IAllocator allocator, nint pointer, int length)
-    {
-        _home = allocator;
-        _pointer = pointer;
-        _length = length;
-    }
+    /// <summary>The block's length in bytes.</summary>
+    protected abstract int Length { get; }
+
+    /// <summary>The allocator the block comes from, for the report of a second dispose.</summary>
+    protected abstract IAllocator Allocator { get; }
 
     // Sealed and overridden so the common path (owner.Memory) makes the Memory<T> without a virtual GetSpan.
-    public override Memory<byte> Memory
+    public sealed override Memory<byte> Memory
     {
         get
         {
-            if (Volatile.Read(ref _released) != 0)
+            if (Volatile.Read(ref _pointer) == 0)
                 ThrowReleased();
-            return CreateMemory(_length);
+            return CreateMemory(Length);
         }
     }
 
-    public override unsafe Span<byte> GetSpan()
+    public sealed override unsafe Span<byte> GetSpan()
     {
-        if (Volatile.Read(ref _released) != 0)
+        nint pointer = Volatile.Read(ref _pointer);
+        if (pointer == 0)
             ThrowReleased();
-        return new Span<byte>((void*)_pointer, _length);
+        return new Span<byte>((void*)pointer, Length);
     }
 
-    public override unsafe MemoryHandle Pin(int elementIndex = 0)
+    public sealed override unsafe MemoryHandle Pin(int elementIndex = 0)
     {
-        if (Volatile.Read(ref _released) != 0)
+        nint pointer = Volatile.Read(ref _pointer);
+        if (pointer == 0)
             ThrowReleased();
-        if ((uint)elementIndex > (uint)_length)
-            throw new ArgumentOutOfRangeException(nameof(elementIndex), elementIndex, $"The index must be in [0, {_length}].");
-        return new MemoryHandle((byte*)_pointer + elementIndex);
+        if ((uint)elementIndex > (uint)Length)
+            throw new ArgumentOutOfRangeException(nameof(elementIndex), elementIndex, $"The index must be in [0, {Length}].");
+        return new MemoryHandle((byte*)pointer + elementIndex);
     }
 
-    public override void Unpin()
+    public sealed override void Unpin()
     {
     }
 
@@ -80,21 +74,26 @@ internal sealed class AllocatorMemoryOwner : MemoryManager<byte>, IDisposable
     // has no finalizer.
     void IDisposable.Dispose() => Release();
 
-    protected override void Dispose(bool disposing) => Release();
+    protected sealed override void Dispose(bool disposing) => Release();
+
+    /// <summary>Gives the block back, once: <paramref name="block"/> is the address the owner held.</summary>
+    protected abstract void Return(nint block);
 
     private void Release()
     {
-        BlockCache? cache = _home as BlockCache;
-        IAllocator allocator = cache is not null ? cache.Allocator : (IAllocator)_home;
-        if (Interlocked.Exchange(ref _released, 1) != 0)
+        // The exchange makes one of two racing disposes the one that returns the block.
+        nint block = Interlocked.Exchange(ref _pointer, 0);
+        if (block == 0)
         {
-            ContainerChecks.OnSecondDispose(this, allocator);
+            OnSecondRelease();
             return;
         }
-        if (cache is not null && cache.TryKeep(_length, _pointer))
-            return;
-        allocator.DeAllocate(_pointer, _length);
+        Return(block);
     }
+
+    // Out of line: a checked allocator's report builds a message, which would only bloat every dispose.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnSecondRelease() => ContainerChecks.OnSecondDispose(this, Allocator);
 
     private void ThrowReleased()
         => throw new ObjectDisposedException(nameof(AllocatorMemoryOwner), "The native memory behind this Memory<T> was returned to its pool or allocator.");

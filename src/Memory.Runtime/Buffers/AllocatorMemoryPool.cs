@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Memory.Containers;
 using Memory.Tracking;
@@ -55,6 +56,9 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     private readonly IAllocator _allocator;
     private readonly AllocationRecords _records;
     private readonly BlockCache? _cache;
+
+    // The largest rent the cache serves: its largest class, or the pool's largest buffer if smaller; 0 without a cache.
+    private readonly int _cachedSizeLimit;
     private readonly string _name;
     private readonly string? _file;
     private readonly int _line;
@@ -86,6 +90,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
         if (maxCachedBytes > 0)
         {
             _cache = new BlockCache(_allocator, maxCachedBytes);
+            _cachedSizeLimit = Math.Min(_cache.LargestSize, maxBufferSize);
             BlockCaches.Add(this, _cache);
         }
     }
@@ -120,24 +125,32 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // One comparison leaves out -1, 0, the sizes no class keeps and a pool without a cache.
+        if ((uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records)
+            return RentCached(minBufferSize);
+        return RentOther(minBufferSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private AllocatorMemoryOwner RentCached(int minBufferSize)
+    {
+        BlockCache cache = _cache!;
+        BlockClass blockClass = cache.ClassAt(BlockCache.ClassOf(minBufferSize));
+        nint block = cache.TryTake(blockClass.Index);
+        if (block == 0)
+            block = Allocate(blockClass.Size);
+        return new CachedBlockOwner(blockClass, block);
+    }
+
+    private AllocatorMemoryOwner RentOther(int minBufferSize)
+    {
         if (minBufferSize == -1)
             minBufferSize = DefaultBufferSize;
         else if ((uint)minBufferSize > (uint)MaxBufferSize)
-            throw new ArgumentOutOfRangeException(nameof(minBufferSize), minBufferSize, $"The size must be -1 or in [0, {MaxBufferSize}].");
-
-        if (_cache is { } cache && _records.Mode < TrackingMode.Records)
-        {
-            int sizeClass = cache.ClassOf(minBufferSize);
-            if (sizeClass >= 0)
-            {
-                int size = BlockCache.SizeOf(sizeClass);
-                nint block = cache.TryTake(sizeClass);
-                if (block == 0)
-                    block = Allocate(size);
-                return new AllocatorMemoryOwner(cache, block, size);
-            }
-        }
-        return new AllocatorMemoryOwner(_allocator, Allocate(minBufferSize), minBufferSize);
+            ThrowSizeOutOfRange(minBufferSize);
+        if ((uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records)
+            return RentCached(minBufferSize);
+        return new ExactBlockOwner(_allocator, Allocate(minBufferSize), minBufferSize);
     }
 
     /// <summary>Stops further rents and gives the kept blocks back. Buffers already rented stay valid until their owners are disposed.</summary>
@@ -150,6 +163,10 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
             cache.Close();
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowSizeOutOfRange(int minBufferSize)
+        => throw new ArgumentOutOfRangeException(nameof(minBufferSize), minBufferSize, $"The size must be -1 or in [0, {MaxBufferSize}].");
 
     private nint Allocate(int size)
     {

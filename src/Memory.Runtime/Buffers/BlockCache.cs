@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Memory.Buffers;
 
@@ -35,7 +36,8 @@ internal sealed class BlockCache
     /// <summary>The largest class considered, 1 MiB; larger rents go to the allocator at their exact size.</summary>
     public const int MaxShift = 20;
 
-    private const int ClassCount = MaxShift - MinShift + 1;
+    /// <summary>The number of size classes.</summary>
+    public const int ClassCount = MaxShift - MinShift + 1;
     private const int MaxSlotsPerBin = 8;
 
     // Eight addresses: a bin starts on its own 64-byte stride so processors do not share its line.
@@ -56,6 +58,11 @@ internal sealed class BlockCache
     private readonly bool _threadSafeAllocator;
     private readonly int _binMask;
     private readonly SizeClass[] _classes = new SizeClass[ClassCount];
+    private readonly BlockClass[] _blockClasses = new BlockClass[ClassCount];
+
+    // Bit c set: threads keep one block of class c in slots of their own. A mask rather than a field of each
+    // SizeClass, so the hot paths test it without loading the class.
+    private readonly uint _threadSlotClasses;
     private readonly object _gate = new();
     private readonly List<ThreadBlocks> _threads = [];
     private volatile int _threadCount;
@@ -71,6 +78,7 @@ internal sealed class BlockCache
         long share = maxBytes / ClassCount;
         for (int c = 0; c < ClassCount; c++)
         {
+            _blockClasses[c] = new BlockClass(this, c);
             // Blocks of this class per bin the share pays for; with two or more, one of them is instead a slot
             // of each of up to as many threads as there are bins.
             long perBin = share / bins / SizeOf(c);
@@ -79,21 +87,26 @@ internal sealed class BlockCache
             bool threadSlot = perBin >= 2;
             int slots = (int)Math.Min(threadSlot ? perBin - 1 : perBin, MaxSlotsPerBin);
             int stride = (slots + StrideUnit - 1) / StrideUnit * StrideUnit;
-            _classes[c] = new SizeClass(new nint[stride * bins], slots, stride, threadSlot);
+            _classes[c] = new SizeClass(new nint[stride * bins], slots, stride);
+            if (threadSlot)
+                _threadSlotClasses |= 1u << c;
+            // Each class's share pays for fewer blocks than the one below it, so the cached classes run from
+            // the smallest up to this one.
+            LargestSize = SizeOf(c);
         }
     }
 
     /// <summary>The allocator the blocks come from and go back to.</summary>
     public IAllocator Allocator => _allocator;
 
-    /// <summary>The size class of a rent of <paramref name="size"/> bytes, or -1 when that size is not cached.</summary>
-    public int ClassOf(int size)
-    {
-        if (size <= 0 || size > 1 << MaxShift)
-            return -1;
-        int c = Math.Max(BitOperations.Log2((uint)size - 1) + 1 - MinShift, 0);
-        return _classes[c].Slots is null ? -1 : c;
-    }
+    /// <summary>The block size of the largest class kept; 0 when none is. Every size class up to it is kept.</summary>
+    public int LargestSize { get; }
+
+    /// <summary>The size class of a rent of <paramref name="size"/> bytes, from 1 to <see cref="LargestSize"/>.</summary>
+    public static int ClassOf(int size) => Math.Max(BitOperations.Log2((uint)size - 1) + 1 - MinShift, 0);
+
+    /// <summary>Class <paramref name="sizeClass"/> as its blocks' owners see it.</summary>
+    public BlockClass ClassAt(int sizeClass) => _blockClasses[sizeClass];
 
     /// <summary>The block size of class <paramref name="sizeClass"/>.</summary>
     public static int SizeOf(int sizeClass) => 1 << (sizeClass + MinShift);
@@ -103,13 +116,37 @@ internal sealed class BlockCache
     {
         if (_trimRequested)
             TrimNow();
-        SizeClass sc = _classes[sizeClass];
-        if (sc.ThreadSlot && t_blocks is { } own && own.Cache == this)
+        if ((_threadSlotClasses & (1u << sizeClass)) != 0 && t_blocks is { } own && own.Cache == this)
         {
             nint mine = own.TryTake(sizeClass);
             if (mine != 0)
                 return mine;
         }
+        return TakeFromBins(sizeClass);
+    }
+
+    /// <summary>Keeps a freed block of a size class; false when it was not kept and the caller must free it.</summary>
+    public bool TryKeep(int sizeClass, nint block)
+    {
+        if (_closed)
+            return false;
+        if ((_threadSlotClasses & (1u << sizeClass)) != 0)
+        {
+            ThreadBlocks? own = t_blocks;
+            if (own is null || own.Cache != this)
+                own = Join(own);
+            if (own is not null && own.TryKeep(sizeClass, block))
+                return true;
+        }
+        return KeepInBin(sizeClass, block);
+    }
+
+    // Out of line: the thread's own slot serves a rent and return on one thread, and these loops would only
+    // make the callers' frames bigger.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint TakeFromBins(int sizeClass)
+    {
+        SizeClass sc = _classes[sizeClass];
         nint[] slots = sc.Slots!;
         int home = HomeBin() & _binMask;
         for (int b = 0; b <= _binMask; b++)
@@ -129,24 +166,10 @@ internal sealed class BlockCache
         return 0;
     }
 
-    /// <summary>
-    /// Keeps a freed block of a size class (<paramref name="size"/> is the class size); false when it was not
-    /// kept and the caller must free it.
-    /// </summary>
-    public bool TryKeep(int size, nint block)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool KeepInBin(int sizeClass, nint block)
     {
-        if (_closed)
-            return false;
-        int sizeClass = BitOperations.Log2((uint)size) - MinShift;
         SizeClass sc = _classes[sizeClass];
-        if (sc.ThreadSlot)
-        {
-            ThreadBlocks? own = t_blocks;
-            if (own is null || own.Cache != this)
-                own = Join(own);
-            if (own is not null && own.TryKeep(sizeClass, block))
-                return true;
-        }
         nint[] slots = sc.Slots!;
         int start = (HomeBin() & _binMask) * sc.Stride;
         for (int i = start; i < start + sc.Count; i++)
@@ -176,7 +199,7 @@ internal sealed class BlockCache
         {
             if (_closed || _threads.Count > _binMask)
                 return null;
-            var own = new ThreadBlocks(this, ClassCount);
+            var own = new ThreadBlocks(this);
             _threads.Add(own);
             _threadCount = _threads.Count;
             t_blocks = own;
@@ -283,9 +306,6 @@ internal sealed class BlockCache
             TrimNow();
     }
 
-    /// <summary>
-    /// One size class: its slots, bin after bin, with the slots used per bin and the distance between bins, and
-    /// whether threads also keep one block of the class in slots of their own.
-    /// </summary>
-    private readonly record struct SizeClass(nint[]? Slots, int Count, int Stride, bool ThreadSlot);
+    /// <summary>One size class: its slots, bin after bin, with the slots used per bin and the distance between bins.</summary>
+    private readonly record struct SizeClass(nint[]? Slots, int Count, int Stride);
 }
