@@ -135,11 +135,9 @@ internal unsafe struct PoolHeap
         PageHeader* page = heap->Classes[index].Head;
         if (page != null)
         {
-            nint block = page->FreeBlocks;
+            nint block = PageHeader.Take(page, heap->Key);
             if (block != 0)
             {
-                page->FreeBlocks = FreeList.Next(block, heap->Key);
-                FreeList.Clear(block);
                 CountAllocation(heap, page->BlockSize);
                 return block;
             }
@@ -233,7 +231,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        FreeList.Push(ref page->FreeBlocks, block, heap->Key);
+        PageHeader.Give(page, block, heap->Key);
         if (!page->InClassList)
             ReleaseIntoPageWithoutSpace(heap, page);
     }
@@ -271,7 +269,7 @@ internal unsafe struct PoolHeap
             sizeClass->AddFirst(page);
         }
 
-        nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key);
+        nint block = PageHeader.Take(page, heap->Key);
         CountAllocation(heap, page->BlockSize);
         return block;
     }

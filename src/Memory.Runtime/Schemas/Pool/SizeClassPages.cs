@@ -31,7 +31,7 @@ internal unsafe struct SizeClassPages
         PageHeader* page = Head;
         while (page != null)
         {
-            if (page->FreeBlocks != 0)
+            if (PageHeader.HasFree(page))
                 return page;
             Remove(page);
             page = Head;
