@@ -109,6 +109,7 @@ internal unsafe struct PoolHeap
             heap->Classes[i] = new SizeClassPages
             {
                 Head = null,
+                Tail = null,
                 BlockSize = layout.BlockSize(i),
                 BlocksPerPage = layout.BlocksPerPage(i),
             };
@@ -243,7 +244,7 @@ internal unsafe struct PoolHeap
         if (page->ClassIndex == PageHeader.OwnPage)
             heap->Pages.Return(page);
         else
-            heap->Classes[page->ClassIndex].AddFirst(page);
+            heap->Classes[page->ClassIndex].AddLast(page);
 
         if (Volatile.Read(ref heap->TrimRequested) != 0)
             Trim(heap);
