@@ -32,4 +32,14 @@ internal static unsafe class FreeList
     /// <summary>Clears the link of a block being handed out, so that it no longer looks free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(nint block) => *(nint*)block = 0;
+
+    /// <summary>Pops the first block of a non-empty list and clears its link, so that it no longer looks free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint Pop(ref nint head, nint key)
+    {
+        nint block = head;
+        head = *(nint*)block ^ key;
+        *(nint*)block = 0;
+        return block;
+    }
 }

@@ -32,21 +32,11 @@ internal unsafe struct PageHeader
     public const int Unused = -2;
 
     /// <summary>
-    /// The page's free blocks besides the <see cref="Spare"/>, linked through their first word (see <see cref="FreeList"/>):
-    /// allocations pop, the owner's frees push. One list, not one to allocate from and one to free into: a pair then touches one head, and
+    /// The page's free blocks, linked through their first word (see <see cref="FreeList"/>): allocations pop, the
+    /// owner's frees push. One list, not one to allocate from and one to free into: a pair then touches one head, and
     /// a block freed is the next handed out, still in cache.
     /// </summary>
     public nint FreeBlocks;
-
-    /// <summary>
-    /// One more free block, kept beside the list rather than on it: a free into a page whose spare is empty puts the
-    /// block here, and an allocation takes it first. A block freed and allocated again (the commonest pattern) then
-    /// never has its link read: with the list alone, each allocation loads the link the free before it stored in the
-    /// block, a store-to-load round trip through memory on top of the one through the head, both on the chain that
-    /// carries from one pair to the next. The spare's first word holds the key, as a list's last block does, so a
-    /// second free of it is caught the same way.
-    /// </summary>
-    public nint Spare;
 
     /// <summary>Neighbours in the list the page is on: its class's pages with space, or the empty-page cache.</summary>
     public PageHeader* Next;
@@ -95,17 +85,16 @@ internal unsafe struct PageHeader
         FreeList.SetNext(last, 0, key);
 
         header->FreeBlocks = first;
-        header->Spare = 0;
         header->Capacity = capacity;
         header->BlockSize = blockSize;
         header->ClassIndex = classIndex;
         header->InClassList = false;
     }
 
-    /// <summary>Free blocks of the page: the length of its free list, and the spare.</summary>
+    /// <summary>Free blocks of the page: the length of its free list.</summary>
     public static int CountFreeBlocks(PageHeader* header, nint key)
     {
-        int count = header->Spare != 0 ? 1 : 0;
+        int count = 0;
         for (nint block = header->FreeBlocks; block != 0; block = FreeList.Next(block, key))
             count++;
         return count;
@@ -119,7 +108,7 @@ internal unsafe struct PageHeader
     {
         if (header->ClassIndex == OwnPage)
             return false;
-        if (header->ClassIndex == Unused || header->Spare == block)
+        if (header->ClassIndex == Unused)
             return true;
         for (nint free = header->FreeBlocks; free != 0; free = FreeList.Next(free, key))
         {
@@ -129,49 +118,10 @@ internal unsafe struct PageHeader
         return false;
     }
 
-    /// <summary>Whether the page has a free block to hand out.</summary>
-    public static bool HasFree(PageHeader* header) => (header->Spare | header->FreeBlocks) != 0;
-
-    /// <summary>Takes a free block, the spare first, and clears its link so that it no longer looks free; 0 when the page is full.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint Take(PageHeader* header, nint key)
-    {
-        nint block = header->Spare;
-        if (block != 0)
-        {
-            header->Spare = 0;
-        }
-        else
-        {
-            block = header->FreeBlocks;
-            if (block == 0)
-                return 0;
-            header->FreeBlocks = FreeList.Next(block, key);
-        }
-        FreeList.Clear(block);
-        return block;
-    }
-
-    /// <summary>Gives a block back: as the spare when there is none, otherwise onto the list.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Give(PageHeader* header, nint block, nint key)
-    {
-        if (header->Spare == 0)
-        {
-            FreeList.SetNext(block, 0, key);
-            header->Spare = block;
-        }
-        else
-        {
-            FreeList.Push(ref header->FreeBlocks, block, key);
-        }
-    }
-
     /// <summary>Makes the page hold one live block at its start, for an alignment beyond any class.</summary>
     public static nint FormatAsOwnPage(PageHeader* header, nint pageSize, int blockSize)
     {
         header->FreeBlocks = 0;
-        header->Spare = 0;
         header->Capacity = 1;
         header->BlockSize = blockSize;
         header->ClassIndex = OwnPage;

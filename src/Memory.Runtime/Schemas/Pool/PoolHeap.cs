@@ -136,9 +136,11 @@ internal unsafe struct PoolHeap
         PageHeader* page = heap->Classes[index].Head;
         if (page != null)
         {
-            nint block = PageHeader.Take(page, heap->Key);
+            nint block = page->FreeBlocks;
             if (block != 0)
             {
+                page->FreeBlocks = FreeList.Next(block, heap->Key);
+                FreeList.Clear(block);
                 CountAllocation(heap, page->BlockSize);
                 return block;
             }
@@ -232,7 +234,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        PageHeader.Give(page, block, heap->Key);
+        FreeList.Push(ref page->FreeBlocks, block, heap->Key);
         if (!page->InClassList)
             ReleaseIntoPageWithoutSpace(heap, page);
     }
@@ -270,7 +272,7 @@ internal unsafe struct PoolHeap
             sizeClass->AddFirst(page);
         }
 
-        nint block = PageHeader.Take(page, heap->Key);
+        nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key);
         CountAllocation(heap, page->BlockSize);
         return block;
     }

@@ -35,7 +35,7 @@ internal unsafe struct SizeClassPages
         PageHeader* page = Head;
         while (page != null)
         {
-            if (PageHeader.HasFree(page))
+            if (page->FreeBlocks != 0)
                 return page;
             Remove(page);
             page = Head;
