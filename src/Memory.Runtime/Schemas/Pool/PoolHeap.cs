@@ -122,9 +122,10 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint Allocate(PoolHeap* heap, nint size, nint alignment)
     {
-        // Size 0 wraps to a huge index and, like sizes above the maximum, takes the unusual path.
+        // Size 0 wraps to a huge index and, like sizes above the maximum, takes the unusual path. Most callers pass
+        // the default alignment 0 as a constant, for which the JIT drops the alignment test altogether.
         nuint index = (nuint)(size - 1) >> heap->Layout.MinShift;
-        if (index < (nuint)heap->Layout.ClassCount && alignment <= heap->Layout.MinAllocation)
+        if (index < (nuint)heap->Layout.ClassCount && (alignment == 0 || alignment <= heap->Layout.MinAllocation))
             return AllocateFromClass(heap, (int)index);
         return AllocateUnusual(heap, size, alignment);
     }
