@@ -109,6 +109,7 @@ internal unsafe struct PoolHeap
             heap->Classes[i] = new SizeClassPages
             {
                 Head = null,
+                Tail = null,
                 BlockSize = layout.BlockSize(i),
                 BlocksPerPage = layout.BlocksPerPage(i),
             };
@@ -121,9 +122,10 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint Allocate(PoolHeap* heap, nint size, nint alignment)
     {
-        // Size 0 wraps to a huge index and, like sizes above the maximum, takes the unusual path.
+        // Size 0 wraps to a huge index and, like sizes above the maximum, takes the unusual path. Most callers pass
+        // the default alignment 0 as a constant, for which the JIT drops the alignment test altogether.
         nuint index = (nuint)(size - 1) >> heap->Layout.MinShift;
-        if (index < (nuint)heap->Layout.ClassCount && alignment <= heap->Layout.MinAllocation)
+        if (index < (nuint)heap->Layout.ClassCount && (alignment == 0 || alignment <= heap->Layout.MinAllocation))
             return AllocateFromClass(heap, (int)index);
         return AllocateUnusual(heap, size, alignment);
     }
@@ -245,7 +247,7 @@ internal unsafe struct PoolHeap
         if (page->ClassIndex == PageHeader.OwnPage)
             heap->Pages.Return(page);
         else
-            heap->Classes[page->ClassIndex].AddFirst(page);
+            heap->Classes[page->ClassIndex].AddLast(page);
 
         if (Volatile.Read(ref heap->TrimRequested) != 0)
             Trim(heap);

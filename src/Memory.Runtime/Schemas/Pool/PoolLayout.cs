@@ -26,6 +26,9 @@ namespace Memory.Schemas.Pool;
 /// </remarks>
 internal readonly struct PoolLayout
 {
+    // Fields rather than properties: the hot paths read them through a pointer to the pool, and a property call on
+    // a struct reached that way makes the JIT form a reference to it and check it for null first.
+
     /// <summary>Pages are requested from the C heap in runs of at least this many bytes, to keep the cost of aligning them small.</summary>
     private const int MinimumRunBytes = 64 * 1024;
 
@@ -45,20 +48,20 @@ internal readonly struct PoolLayout
         PagesPerRun = (int)Math.Max(MinimumPagesPerRun, MinimumRunBytes / PageSize);
     }
 
-    public nint PageSize { get; }
+    public readonly nint PageSize;
 
     /// <summary><see cref="PageSize"/> - 1: the low address bits that locate a byte inside its page.</summary>
-    public nint PageMask { get; }
+    public readonly nint PageMask;
 
-    public nint MinAllocation { get; }
+    public readonly nint MinAllocation;
 
-    public nint MaxAllocation { get; }
+    public readonly nint MaxAllocation;
 
-    public int MinShift { get; }
+    public readonly int MinShift;
 
-    public int ClassCount { get; }
+    public readonly int ClassCount;
 
-    public int PagesPerRun { get; }
+    public readonly int PagesPerRun;
 
     public nint RunBytes => PagesPerRun * PageSize;
 

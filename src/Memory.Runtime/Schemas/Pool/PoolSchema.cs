@@ -86,8 +86,9 @@ public unsafe struct PoolSchema : IAllocationSchema
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly nint Allocate(nint size, nint alignment)
     {
-        nint block = PoolHeap.Allocate(_heap, size, alignment);
-        PoolHeap.RaisePeak(_heap);
+        PoolHeap* heap = _heap;
+        nint block = PoolHeap.Allocate(heap, size, alignment);
+        PoolHeap.RaisePeak(heap);
         return block;
     }
 

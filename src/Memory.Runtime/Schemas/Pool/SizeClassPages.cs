@@ -3,19 +3,23 @@ using System.Runtime.InteropServices;
 namespace Memory.Schemas.Pool;
 
 /// <summary>
-/// One size class of one pool: the pages of the class that may have free blocks, most recently useful first.
+/// One size class of one pool: the pages of the class that may have free blocks, new pages first, pages that were
+/// full last.
 /// </summary>
 /// <remarks>
 /// Allocation takes from the head page's free list. A page that fills up stays in the list until an allocation
-/// finds it full at the head and drops it (so the hot path never unlinks); it rejoins at the head when one of its
-/// blocks is freed. Every page with a free block is therefore in the list. Wholly free pages stay in it until the
-/// pool reclaims them for other classes (garbage collection, or a pool about to take a new run of pages).
+/// finds it full at the head and drops it (so the hot path never unlinks); it rejoins at the end when one of its
+/// blocks is freed (see <see cref="AddLast"/>). Every page with a free block is therefore in the list. Wholly free
+/// pages stay in it until the pool reclaims them for other classes (garbage collection, or a pool about to take a new run of pages).
 /// </remarks>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Sequential, Size = 32)] // a power of two, so the hot path finds a class with a shift
 internal unsafe struct SizeClassPages
 {
     /// <summary>The page allocations take from, or null.</summary>
     public PageHeader* Head;
+
+    /// <summary>The last page of the list, or null: where a page that was full rejoins (see <see cref="AddLast"/>).</summary>
+    public PageHeader* Tail;
 
     /// <summary>The usable size of the class's blocks.</summary>
     public int BlockSize;
@@ -46,7 +50,26 @@ internal unsafe struct SizeClassPages
         page->Next = Head;
         if (Head != null)
             Head->Previous = page;
+        else
+            Tail = page;
         Head = page;
+        page->InClassList = true;
+    }
+
+    /// <summary>
+    /// Links a page at the end: a page that was full and just got a block back. At the head it would hand that one
+    /// block out and be full again at once, so that every few allocations took the slow path to drop it; at the end it
+    /// gathers more frees before allocations reach it, and the pages ahead of it, with more space, serve in between.
+    /// </summary>
+    public void AddLast(PageHeader* page)
+    {
+        page->Next = null;
+        page->Previous = Tail;
+        if (Tail != null)
+            Tail->Next = page;
+        else
+            Head = page;
+        Tail = page;
         page->InClassList = true;
     }
 
@@ -59,6 +82,8 @@ internal unsafe struct SizeClassPages
             Head = page->Next;
         if (page->Next != null)
             page->Next->Previous = page->Previous;
+        else
+            Tail = page->Previous;
         page->Next = null;
         page->Previous = null;
         page->InClassList = false;

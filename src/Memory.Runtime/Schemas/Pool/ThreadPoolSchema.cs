@@ -113,7 +113,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
         PoolHeap* owner = page->Owner;
-        if (owner == ThreadHeapTable.Find(_id))
+        if (ThreadHeapTable.IsLastUsed(owner) || owner == ThreadHeapTable.Find(_id))
         {
             if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
