@@ -40,14 +40,6 @@ internal static unsafe class ThreadHeapTable
     public static PoolHeap* Find(int schemaId)
         => t_lastSchemaId == schemaId ? (PoolHeap*)t_lastHeap : FindInTable(schemaId);
 
-    /// <summary>
-    /// Whether <paramref name="heap"/> is the pool the calling thread used last. Any pool of the thread's own will do
-    /// for a free (a page's blocks go back to the pool that owns the page, whichever schema it was asked through), so
-    /// a free checks this one thread-static field rather than the schema id and the pool both.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsLastUsed(PoolHeap* heap) => (nint)heap == t_lastHeap;
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static PoolHeap* FindInTable(int schemaId)
     {

@@ -113,7 +113,9 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
         PoolHeap* owner = page->Owner;
-        if (ThreadHeapTable.IsLastUsed(owner) || owner == ThreadHeapTable.Find(_id))
+        // Found by the schema's id, never by comparing with the last-used pool alone: once a schema is gone, its pools'
+        // memory may be reused for another thread's pool, which a stale last-used entry would then match.
+        if (owner == ThreadHeapTable.Find(_id))
         {
             if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
