@@ -113,6 +113,26 @@ namespace Memory.Benchmarks.Peers
         public static void ReleaseCached() => Allocator.GarbageCollect();
     }
 
+    /// <summary><see cref="Memory.SystemAllocator"/> with the default tracking, Counters: for the pair (<c>--pair-interleaved</c>).</summary>
+    public readonly struct SystemAllocatorCountersPeer : IBenchAllocator<nint>
+    {
+        private static readonly SystemAllocator Allocator = ComparedAllocators.Create<SystemAllocator>(TrackingMode.Counters);
+
+        /// <inheritdoc/>
+        public static PeerTraits Traits { get; } = new("SystemAllocator (Counters)", int.MaxValue, IsThreadSafe: true);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Allocate(int size) => NativeBlocks.Checked(Allocator.Allocate(size), size);
+
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Free(nint block, int size) => Allocator.DeAllocate(block, size);
+
+        /// <inheritdoc/>
+        public static Span<byte> Bytes(nint block, int size) => NativeBlocks.Bytes(block, size);
+    }
+
     /// <summary><see cref="Memory.PoolAllocator"/>: size classes up to 512 B, not thread-safe.</summary>
     public readonly struct PoolAllocatorPeer : IBenchAllocator<nint>, IMeasuredHeap
     {
