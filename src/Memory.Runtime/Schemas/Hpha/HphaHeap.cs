@@ -140,7 +140,7 @@ internal sealed unsafe class HphaHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint AllocateSmall(int index)
         => CachesEnabled
-            ? HphaThreadCaches.For(this).Allocate(Math.Max(index, 1)) // ServingBucket, with the test of CachesEnabled made
+            ? HphaThreadCaches.For(this).Allocate(Math.Max(index, 1)) // ServingBucket(index), CachesEnabled being known here
             : AllocateSmallUncached(index);
 
     /// <summary>
