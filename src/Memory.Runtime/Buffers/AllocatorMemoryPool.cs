@@ -125,11 +125,14 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        // One comparison leaves out -1, 0, the sizes no class keeps and a pool without a cache.
-        if ((uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records)
-            return RentCached(minBufferSize);
-        return RentOther(minBufferSize);
+        return ServesFromCache(minBufferSize) ? RentCached(minBufferSize) : RentOther(minBufferSize);
     }
+
+    // One comparison leaves out -1, 0, the sizes no class keeps and a pool without a cache; while the allocator
+    // records, rents bypass the cache so that leak reports list exactly the buffers rented.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ServesFromCache(int minBufferSize)
+        => (uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private AllocatorMemoryOwner RentCached(int minBufferSize)
@@ -148,7 +151,7 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
             minBufferSize = DefaultBufferSize;
         else if ((uint)minBufferSize > (uint)MaxBufferSize)
             ThrowSizeOutOfRange(minBufferSize);
-        if ((uint)(minBufferSize - 1) < (uint)_cachedSizeLimit && _records.Mode < TrackingMode.Records)
+        if (ServesFromCache(minBufferSize))
             return RentCached(minBufferSize);
         return new ExactBlockOwner(_allocator, Allocate(minBufferSize), minBufferSize);
     }

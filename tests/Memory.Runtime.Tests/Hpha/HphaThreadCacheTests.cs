@@ -89,6 +89,23 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Fact]
+    public void Tree_blocks_beyond_a_class_bound_go_back_to_the_tree_in_batches_and_merge()
+    {
+        var schema = new HphaSchema(Cached);
+        var blocks = Enumerable.Range(0, 40).Select(_ => schema.Allocate(1000, 0)).ToArray();
+
+        foreach (nint block in blocks)
+            schema.DeAllocate(block, 0, 0);
+
+        // 4 KiB per size holds four blocks of this class: the other frees went back to the tree in batches.
+        Assert.InRange(schema.CallingThreadCachedBlocks, 1, 4);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        Assert.Null(schema.Validate());
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
     public void Reallocating_a_tree_block_that_sits_in_a_cache_throws()
     {
         var schema = new HphaSchema(Cached);

@@ -140,7 +140,7 @@ internal sealed unsafe class HphaHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint AllocateSmall(int index)
         => CachesEnabled
-            ? HphaThreadCaches.For(this).Allocate(Math.Max(index, 1)) // ServingBucket(index), CachesEnabled being known here
+            ? HphaThreadCaches.For(this).Allocate(CachedBucket(index))
             : AllocateSmallUncached(index);
 
     /// <summary>
@@ -153,7 +153,11 @@ internal sealed unsafe class HphaHeap
     /// inverse square), would each take the bucket's lock; glibc's smallest chunk holds 24 bytes for the same reason.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ServingBucket(int index) => CachesEnabled ? Math.Max(index, 1) : index;
+    public int ServingBucket(int index) => CachesEnabled ? CachedBucket(index) : index;
+
+    // The bucket a cached request of bucket index takes (see ServingBucket).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CachedBucket(int index) => Math.Max(index, 1);
 
     // Out of line, so the bucket's locked path does not crowd the cached one where callers inline it.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -53,8 +53,8 @@ public sealed record HphaOptions
     /// (see <see cref="HphaSchema"/>). A thread allocates from and frees into its cache without taking a lock, and
     /// moves half a cache at a time to and from the bucket. The bound is per size and per thread, so a thread using
     /// every small size holds at most 63 times this much (requests of up to 8 bytes take 16-byte blocks), and the tree
-    /// classes of 513 B to 1 KiB 32 times; what it holds is returned
-    /// when it exits and on garbage collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
+    /// classes of 513 B to 1 KiB 32 times more; what it holds is returned when it exits and on garbage collection.
+    /// 0 disables the caches. At most 64 KiB; default 4 KiB.
     /// </summary>
     public int ThreadCacheBytesPerSize { get; init; } = 4 * 1024;
 
