@@ -92,13 +92,14 @@ public sealed unsafe class HphaThreadCacheTests
     public void Tree_blocks_beyond_a_class_bound_go_back_to_the_tree_in_batches_and_merge()
     {
         var schema = new HphaSchema(Cached);
-        var blocks = Enumerable.Range(0, 40).Select(_ => schema.Allocate(1000, 0)).ToArray();
+        var blocks = Enumerable.Range(0, 80).Select(_ => schema.Allocate(1000, 0)).ToArray();
 
         foreach (nint block in blocks)
             schema.DeAllocate(block, 0, 0);
 
-        // 4 KiB per size holds four blocks of this class: the other frees went back to the tree in batches.
-        Assert.InRange(schema.CallingThreadCachedBlocks, 1, 4);
+        // The class of 961 to 1024 bytes holds four sizes' worth of 4 KiB: 16 blocks. The other frees went back to the
+        // tree in batches.
+        Assert.InRange(schema.CallingThreadCachedBlocks, 1, 16);
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Null(schema.Validate());
         schema.GarbageCollect();
@@ -126,6 +127,40 @@ public sealed unsafe class HphaThreadCacheTests
 
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.InRange(schema.CachedBytes, 64, 1024);
+    }
+
+    [Fact]
+    public void Blocks_above_256_bytes_keep_as_many_in_a_cache_as_256_byte_ones()
+    {
+        var schema = new HphaSchema(Cached);
+        var blocks = Enumerable.Range(0, 100).Select(_ => schema.Allocate(500, 0)).ToArray();
+        foreach (nint block in blocks)
+            schema.DeAllocate(block, 0, 0);
+
+        // 4 KiB of 256-byte blocks is 16; a bound in bytes alone would hold 8 of 504 bytes.
+        Assert.InRange(schema.CallingThreadCachedBlocks, 9, 16);
+        Assert.Equal(schema.CallingThreadCachedBlocks * 504L, schema.CachedBytes);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Theory]
+    [InlineData(513, 576)]
+    [InlineData(576, 576)]
+    [InlineData(577, 640)]
+    [InlineData(1000, 1024)]
+    [InlineData(1024, 1024)]
+    public void Tree_requests_take_the_largest_size_of_their_64_byte_class(int request, int usable)
+    {
+        var schema = new HphaSchema(Cached);
+        nint block = schema.Allocate(request, 0);
+        Assert.Equal(usable, schema.AllocationSize(block));
+        schema.DeAllocate(block, 0, 0);
+        // The class's list serves every request of the class with the same block.
+        Assert.Equal(block, schema.Allocate(usable - 63, 0));
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();
+        Assert.Null(schema.Validate());
+        Assert.Equal(0, schema.ReservedBytes);
     }
 
     [Fact]
@@ -324,7 +359,8 @@ public sealed unsafe class HphaThreadCacheTests
             freed.Set();
             collected.Wait();
             // The next call sees the request and returns everything cached before serving; then its own size's list
-            // refills, and holds at most the bound's worth of 304-byte blocks (13), fewer than the 96-byte ones before.
+            // refills, and holds at most the bound's worth of 304-byte blocks (counted as 256 bytes: 16), fewer than
+            // the 96-byte ones before (42).
             schema.DeAllocate(schema.Allocate(300, 0), 0, 0);
             cachedAfterNextCall = schema.CallingThreadCachedBlocks;
             drained.Set();
@@ -343,7 +379,7 @@ public sealed unsafe class HphaThreadCacheTests
         other.Join();
 
         Assert.InRange(cachedBeforeCollection, 4096 / 96 / 2, 4096 / 96);
-        Assert.InRange(cachedAfterNextCall, 1, 4096 / 304);
+        Assert.InRange(cachedAfterNextCall, 1, 4096 / 256);
         schema.GarbageCollect();
         Assert.Equal(0, schema.CachedBytes);
         Assert.Equal(0, schema.ReservedBytes);

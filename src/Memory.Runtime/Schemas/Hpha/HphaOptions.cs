@@ -51,10 +51,12 @@ public sealed record HphaOptions
     /// <summary>
     /// Bytes of free small blocks of one size that each thread may keep for itself, in front of the shared buckets
     /// (see <see cref="HphaSchema"/>). A thread allocates from and frees into its cache without taking a lock, and
-    /// moves half a cache at a time to and from the bucket. The bound is per size and per thread, so a thread using
-    /// every small size holds at most 63 times this much (requests of up to 8 bytes take 16-byte blocks), and the tree
-    /// classes of 513 B to 1 KiB 32 times more; what it holds is returned when it exits and on garbage collection.
-    /// 0 disables the caches. At most 64 KiB; default 4 KiB.
+    /// moves half a cache at a time to and from the bucket. The bound is per size and per thread; blocks above 256 bytes
+    /// count as 256 against it, so every list holds at least as many blocks as a 256-byte one (16 at the default). Tree
+    /// blocks of 513 B to 1 KiB are cached by classes 64 bytes apart, each bound at four sizes' worth. A thread using
+    /// every size holds at most about 112 times this much (80 in small blocks, 32 in tree blocks: 450 KiB at the
+    /// default); what it holds is returned when it exits, when the next thread starts after it has, and on garbage
+    /// collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
     /// </summary>
     public int ThreadCacheBytesPerSize { get; init; } = 4 * 1024;
 

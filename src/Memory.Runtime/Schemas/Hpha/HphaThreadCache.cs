@@ -26,6 +26,13 @@ internal sealed unsafe class HphaThreadCache
     /// <summary>The most blocks one list holds, whatever the byte bound allows: longer lists only hold memory longer.</summary>
     private const int MaxBlocksPerSize = 256;
 
+    /// <summary>
+    /// Small blocks larger than this count as this many bytes against the per-size bound, so the largest sizes keep as
+    /// many blocks as 256-byte ones (16 at the default 4 KiB). A list refills or flushes about every (bound / 2)^2 calls
+    /// under a random mix of frees and allocations; at 8 blocks that was every 16 calls, each a trip to the bucket's lock.
+    /// </summary>
+    private const int CountedSizeCeiling = 256;
+
     private readonly HphaHeap _heap;
     private readonly nint _key;
 
@@ -37,7 +44,7 @@ internal sealed unsafe class HphaThreadCache
     // Inline in the object rather than an array: one dependent load fewer on every call.
     private Bins _bins;
 
-    // Tree blocks of 513 to 1024 bytes, by 16-byte class (see TreeClassOf), and the usable bytes they hold.
+    // Tree blocks of 513 to 1024 bytes, by class (see TreeClassSpacing), and the usable bytes they hold.
     private TreeBins _treeBins;
     private long _cachedTreeBytes;
 
@@ -150,14 +157,25 @@ internal sealed unsafe class HphaThreadCache
         }
     }
 
-    /// <summary>The number of tree-block classes: 16 bytes apart, from 513 to 1024 bytes.</summary>
-    public const int TreeClasses = 32;
+    /// <summary>The number of tree-block classes: <see cref="TreeClassSpacing"/> bytes apart, from 513 to 1024 bytes.</summary>
+    public const int TreeClasses = 8;
+
+    /// <summary>
+    /// The distance between tree classes. Coarse on purpose: a request takes up to 63 bytes more than it asked
+    /// (6% of a 1 KiB block at worst), and in exchange each class's list is four times the per-size bound long, in as
+    /// many bytes as 32 classes of 16 bytes would hold. A list that long goes to the tree's lock rarely even under a
+    /// random mix of sizes, where a list of four or five blocks went there every few calls.
+    /// </summary>
+    public const int TreeClassSpacing = 64;
 
     /// <summary>The smallest request a tree class serves is above this.</summary>
     public const int TreeClassBase = SmallBlockBuckets.MaxSize;
 
     /// <summary>The largest request the tree classes serve.</summary>
-    public const int MaxTreeRequest = TreeClassBase + 16 * TreeClasses;
+    public const int MaxTreeRequest = TreeClassBase + TreeClassSpacing * TreeClasses;
+
+    // log2(TreeClassSpacing), for the class of a size.
+    private const int TreeClassShift = 6;
 
     /// <summary>
     /// A tree block for a request of 513 to <see cref="MaxTreeRequest"/> bytes at the tree's own alignment; 0 when the
@@ -165,7 +183,7 @@ internal sealed unsafe class HphaThreadCache
     /// </summary>
     public nint AllocateTree(nint size)
     {
-        int treeClass = (int)(size - TreeClassBase - 1) >> 4;
+        int treeClass = (int)(size - TreeClassBase - 1) >> TreeClassShift;
         ref Bin bin = ref _treeBins[treeClass];
         nint block = bin.Head;
         if (block == 0 || _stale)
@@ -187,7 +205,7 @@ internal sealed unsafe class HphaThreadCache
         if ((Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.HasKey(block, _key)) || _heap.Tree.IsFree(block))
             return false;
         // A class holds blocks that serve every request of the class: usable bytes at least its largest request.
-        nint treeClass = (usable - TreeClassBase - 16) >> 4;
+        nint treeClass = (usable - TreeClassBase - TreeClassSpacing) >> TreeClassShift;
         if ((nuint)treeClass >= TreeClasses || _stale)
             return FreeTreeSlow(block, treeClass);
         ref Bin bin = ref _treeBins[(int)treeClass];
@@ -209,7 +227,7 @@ internal sealed unsafe class HphaThreadCache
         if (_stale)
             FlushAll();
         ref Bin bin = ref _treeBins[treeClass];
-        nint classSize = TreeClassBase + 16 * (treeClass + 1);
+        nint classSize = TreeClassBase + TreeClassSpacing * (treeClass + 1);
         if (bin.Limit == 0)
             return _heap.Tree.Allocate(classSize, 0);
 
@@ -312,20 +330,23 @@ internal sealed unsafe class HphaThreadCache
         _heap.Small.ReturnBlocks(index, first, count, ref _heap.Tree);
     }
 
-    // Bound per size from the option, at most MaxBlocksPerSize blocks; batches move half a list. 8-byte blocks have no
-    // second word for the key, so bucket 0 is never cached; nor is a size larger than the bound.
+    // Bound per size from the option (sizes above CountedSizeCeiling counted as that), at most MaxBlocksPerSize blocks;
+    // batches move half a list. 8-byte blocks have no second word for the key, so bucket 0 is never cached; nor is a size
+    // larger than the bound.
     private void InitializeBins(int bytesPerSize)
     {
         for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
         {
-            int limit = Math.Min(bytesPerSize / (TreeClassBase + 16 * (treeClass + 1)), MaxBlocksPerSize);
+            // A class spans four 16-byte sizes, so it has their four bounds (see TreeClassSpacing).
+            int classBytes = bytesPerSize * (TreeClassSpacing / BoundaryTag.Granularity);
+            int limit = Math.Min(classBytes / (TreeClassBase + TreeClassSpacing * (treeClass + 1)), MaxBlocksPerSize);
             _treeBins[treeClass].Limit = limit;
             _treeBins[treeClass].Batch = Math.Max(1, limit / 2);
         }
         for (int index = 1; index < SmallBlockBuckets.Count; index++)
         {
             int size = (index + 1) * SmallBlockBuckets.Spacing;
-            int limit = Math.Min(bytesPerSize / size, MaxBlocksPerSize);
+            int limit = Math.Min(bytesPerSize / Math.Min(size, CountedSizeCeiling), MaxBlocksPerSize);
             _bins[index].Size = size;
             _bins[index].Limit = limit;
             _bins[index].Batch = Math.Max(1, limit / 2);
