@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Memory.Diagnostics;
 using Memory.Schemas;
+using Memory.Schemas.Hpha;
 
 namespace Memory.Runtime.Tests.Hpha;
 
@@ -141,6 +142,26 @@ public sealed unsafe class HphaThreadCacheTests
         Assert.InRange(schema.CallingThreadCachedBlocks, 9, 16);
         Assert.Equal(schema.CallingThreadCachedBlocks * 504L, schema.CachedBytes);
         Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void A_thread_using_every_cached_size_holds_at_most_112_times_the_per_size_bound()
+    {
+        var schema = new HphaSchema(Cached);
+        for (int size = 1; size <= HphaThreadCache.MaxTreeRequest; size += 8)
+        {
+            var blocks = Enumerable.Range(0, 300).Select(_ => schema.Allocate(size, 0)).ToArray();
+            foreach (nint block in blocks)
+                schema.DeAllocate(block, 0, 0);
+        }
+
+        // Every list holds between half its bound and its bound (the frees beyond it went back half a list at a time).
+        // Full, they would be 31 sizes of at most 4 KiB, 32 of 16 blocks of 264-512 bytes and 8 tree classes of 16 KiB.
+        Assert.InRange(schema.CachedBytes, 50 * 4096, 112 * 4096);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CachedBytes);
+        Assert.Null(schema.Validate());
     }
 
     [Theory]

@@ -23,7 +23,8 @@ namespace Memory.Schemas;
 /// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, requests of up to 8 bytes take 16-byte blocks: a
-/// cached block keeps a check word in its second 8 bytes.
+/// cached block keeps a check word in its second 8 bytes, and requests of 513 B to 1 KiB take the largest size of
+/// their 64-byte class, so that each class's list is long enough to go to the tree's lock rarely.
 /// </description></item>
 /// <item><description>
 /// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
