@@ -142,6 +142,64 @@ public sealed class HeapThreadingTests
     }
 
     [Fact]
+    public void A_new_thread_takes_back_the_caches_of_threads_that_have_exited()
+    {
+        using var heap = new HeapAllocator();
+        heap.Records.Mode = TrackingMode.None;
+        for (int generation = 0; generation < 5; generation++)
+        {
+            RunOnThread(() =>
+            {
+                foreach (nint block in Enumerable.Range(0, 100).Select(_ => heap.Allocate(64)).ToArray())
+                    heap.DeAllocate(block);
+                // This thread's first call found the one before it gone and returned its cache, with no collection.
+                Assert.Equal(1, heap.ThreadCacheCount);
+                Assert.True(heap.CachedBlocks > 0);
+            });
+        }
+        Assert.Equal(0, heap.NumAllocatedBytes);
+    }
+
+    [Fact]
+    public void Garbage_collection_returns_an_exited_threads_cache_without_its_finalizer()
+    {
+        using var heap = new HeapAllocator();
+        heap.Records.Mode = TrackingMode.None;
+        RunOnThread(() =>
+        {
+            foreach (nint block in Enumerable.Range(0, 100).Select(_ => heap.Allocate(200)).ToArray())
+                heap.DeAllocate(block);
+        });
+
+        heap.GarbageCollect();
+
+        Assert.Equal(0, heap.ThreadCacheCount);
+        Assert.Equal(0, heap.CachedBlocks);
+        Assert.Equal(0, heap.NumAllocatedBytes);
+        Assert.Equal(0, heap.ReservedBytes);
+    }
+
+    private static void RunOnThread(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
+    [Fact]
     public void Garbage_collect_makes_other_threads_flush_at_their_next_operation()
     {
         using var heap = new HeapAllocator();

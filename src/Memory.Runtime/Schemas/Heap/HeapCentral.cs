@@ -113,20 +113,48 @@ internal sealed unsafe class HeapCentral
         }
     }
 
+    /// <summary>
+    /// Adds a new thread's cache; first takes back the caches of threads that have exited, so that a program that starts
+    /// and ends threads keeps no more caches than it has live threads, without waiting for the finalizer of their tables.
+    /// </summary>
     public void Register(HeapThreadCache cache)
     {
         lock (_caches)
+        {
+            RetireExited();
             _caches.Add(cache);
+        }
     }
 
-    /// <summary>Takes back the cache of a thread that has exited: its blocks and its count.</summary>
+    /// <summary>
+    /// Takes back the cache of a thread that has exited: its blocks and its count. Called by the finalizer of the
+    /// thread's table, by a later thread's registration or by garbage collection, whichever comes first; the others
+    /// find nothing to do.
+    /// </summary>
     public void Retire(HeapThreadCache cache)
     {
-        cache.FlushAll();
         lock (_caches)
+            RetireLocked(cache);
+    }
+
+    // Under the lock of the list, so that no reader of the live bytes sees the cache gone and its count not yet folded in.
+    // The class locks FlushAll takes are only ever taken inside this one, never around it.
+    private void RetireLocked(HeapThreadCache cache)
+    {
+        if (!_caches.Remove(cache))
+            return;
+        cache.FlushAll();
+        _retiredBytes += cache.AllocatedBytes;
+    }
+
+    // Under the lock of the list. Backwards, since retiring removes. An exited thread's cache is reachable from no
+    // running code any more, so another thread may drain it.
+    private void RetireExited()
+    {
+        for (int i = _caches.Count - 1; i >= 0; i--)
         {
-            _retiredBytes += cache.AllocatedBytes;
-            _caches.Remove(cache);
+            if (!_caches[i].Owner.IsAlive)
+                RetireLocked(_caches[i]);
         }
     }
 
@@ -240,6 +268,8 @@ internal sealed unsafe class HeapCentral
     {
         Interlocked.Increment(ref _epoch);
         _largeRegions.GarbageCollect();
+        lock (_caches)
+            RetireExited();
         HeapThreadCaches.Find(this)?.FlushAll();
         foreach (SizeClassState state in _classes)
         {

@@ -41,6 +41,9 @@ internal sealed unsafe class HeapThreadCache
     /// <summary>The heap the cache draws from.</summary>
     public HeapCentral Heap { get; }
 
+    /// <summary>The thread the cache belongs to (it is created on that thread).</summary>
+    public Thread Owner { get; } = Thread.CurrentThread;
+
     /// <summary>Usable bytes this thread allocated minus those it freed (negative when it frees others' blocks).</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 

@@ -10,7 +10,9 @@ namespace Memory.Schemas;
 /// The only reference to a thread's instance is a thread-static field. When the thread exits, the runtime
 /// drops its thread statics, the instance becomes unreachable, and its finalizer hands each cache to its
 /// heap (<see cref="HeapCentral.Retire"/>): the blocks go back to the central lists and the thread's byte
-/// count is folded into the heap's. The thread is gone by then, so nothing else touches those caches.
+/// count is folded into the heap's. The thread is gone by then, so nothing else touches those caches. The heap
+/// usually gets there first: the next thread to register a cache, or garbage collection, retires the caches of
+/// threads that have exited, and the finalizer then finds nothing to do.
 /// Heap ids are never reused; a thread's table grows to the highest id it has used.
 /// </remarks>
 internal sealed class HeapThreadCaches
