@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Memory.Runtime.Tests.Testing;
 using Memory.Tracking;
 
 namespace Memory.Runtime.Tests.Heap;
@@ -148,7 +149,7 @@ public sealed class HeapThreadingTests
         heap.Records.Mode = TrackingMode.None;
         for (int generation = 0; generation < 5; generation++)
         {
-            RunOnThread(() =>
+            OnThread.Run(() =>
             {
                 foreach (nint block in Enumerable.Range(0, 100).Select(_ => heap.Allocate(64)).ToArray())
                     heap.DeAllocate(block);
@@ -165,7 +166,7 @@ public sealed class HeapThreadingTests
     {
         using var heap = new HeapAllocator();
         heap.Records.Mode = TrackingMode.None;
-        RunOnThread(() =>
+        OnThread.Run(() =>
         {
             foreach (nint block in Enumerable.Range(0, 100).Select(_ => heap.Allocate(200)).ToArray())
                 heap.DeAllocate(block);
@@ -177,26 +178,6 @@ public sealed class HeapThreadingTests
         Assert.Equal(0, heap.CachedBlocks);
         Assert.Equal(0, heap.NumAllocatedBytes);
         Assert.Equal(0, heap.ReservedBytes);
-    }
-
-    private static void RunOnThread(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Memory.Diagnostics;
+using Memory.Runtime.Tests.Testing;
 using Memory.Schemas;
 using Memory.Schemas.Hpha;
 
@@ -250,7 +250,7 @@ public sealed unsafe class HphaThreadCacheTests
         schema.DeAllocate(block, 0, 0);  // into this thread's cache
 
         Exception? caught = null;
-        RunOnThread(() => caught = Record.Exception(() => schema.DeAllocate(block, 0, 0)));
+        OnThread.Run(() => caught = Record.Exception(() => schema.DeAllocate(block, 0, 0)));
 
         var misuse = Assert.IsType<AllocatorMisuseException>(caught);
         Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
@@ -294,7 +294,7 @@ public sealed unsafe class HphaThreadCacheTests
         Assert.True(allocated > 0);
 
         int cachedThere = 0;
-        RunOnThread(() =>
+        OnThread.Run(() =>
         {
             foreach (nint block in blocks)
                 schema.DeAllocate(block, 0, 0);
@@ -312,7 +312,7 @@ public sealed unsafe class HphaThreadCacheTests
     public void The_cache_of_an_exited_thread_is_returned_to_the_heap()
     {
         var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });
-        RunOnThread(() =>
+        OnThread.Run(() =>
         {
             var blocks = Enumerable.Range(0, 100).Select(_ => schema.Allocate(128, 0)).ToArray();
             foreach (nint block in blocks)
@@ -336,7 +336,7 @@ public sealed unsafe class HphaThreadCacheTests
     public void Garbage_collection_of_an_exited_threads_cache_needs_no_finalizer()
     {
         var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 4096, EmptyPagesKeptPerBucket = 0 });
-        RunOnThread(() => schema.DeAllocate(schema.Allocate(200, 0), 0, 0));
+        OnThread.Run(() => schema.DeAllocate(schema.Allocate(200, 0), 0, 0));
 
         schema.GarbageCollect();
 
@@ -350,7 +350,7 @@ public sealed unsafe class HphaThreadCacheTests
         var schema = new HphaSchema(Cached);
         for (int generation = 0; generation < 5; generation++)
         {
-            RunOnThread(() =>
+            OnThread.Run(() =>
             {
                 schema.DeAllocate(schema.Allocate(128, 0), 0, 0);
                 Assert.True(schema.CallingThreadCachedBlocks > 0);
@@ -477,26 +477,5 @@ public sealed unsafe class HphaThreadCacheTests
         int wrong = new ReadOnlySpan<byte>((void*)block.Pointer, block.Size).IndexOfAnyExcept(block.Fill);
         if (wrong >= 0)
             failures.Enqueue($"block {block.Pointer:x} of {block.Size} B overwritten at {wrong}");
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RunOnThread(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            throw new InvalidOperationException("The action failed on its thread.", failure);
     }
 }
