@@ -27,8 +27,8 @@ internal sealed unsafe class HeapCentral
     private static int s_lastId = -1;
 
     private readonly SizeClassState[] _classes;
-    private readonly List<HeapThreadCache> _caches = [];
-    private long _retiredBytes;
+    // The threads' caches; the bytes each counted stay in the heap's total after its thread has gone.
+    private readonly ThreadCacheRegistry<HeapThreadCache> _caches = new(carried: static cache => cache.AllocatedBytes);
     private RegionCache _largeRegions = new(HeapChunk.Size, LargeBytesKept);
     private int _epoch;
 
@@ -79,84 +79,19 @@ internal sealed unsafe class HeapCentral
     }
 
     /// <summary>Usable bytes handed out and not returned, summed over the thread caches that counted them.</summary>
-    public long AllocatedBytes
-    {
-        get
-        {
-            lock (_caches)
-            {
-                long total = _retiredBytes;
-                foreach (var cache in _caches)
-                    total += cache.AllocatedBytes;
-                return total;
-            }
-        }
-    }
+    public long AllocatedBytes => _caches.CarriedTotal;
 
     /// <summary>How many threads have a live cache of this heap.</summary>
-    public int ThreadCacheCount
-    {
-        get
-        {
-            lock (_caches)
-                return _caches.Count;
-        }
-    }
+    public int ThreadCacheCount => _caches.Count;
 
     /// <summary>Blocks sitting in thread caches now (approximate while other threads run).</summary>
-    public long CachedBlocks
-    {
-        get
-        {
-            lock (_caches)
-                return _caches.Sum(cache => (long)cache.CachedBlocks);
-        }
-    }
+    public long CachedBlocks => _caches.Sum(static cache => cache.CachedBlocks);
 
-    /// <summary>
-    /// Adds a new thread's cache; first takes back the caches of threads that have exited, so that a program that starts
-    /// and ends threads keeps no more caches than it has live threads, without waiting for the finalizer of their tables.
-    /// </summary>
-    public void Register(HeapThreadCache cache)
-    {
-        lock (_caches)
-        {
-            RetireExited();
-            _caches.Add(cache);
-        }
-    }
+    /// <summary>Adds a new thread's cache, first taking back those of threads that have exited (see <see cref="ThreadCacheRegistry{TCache}"/>).</summary>
+    public void Register(HeapThreadCache cache) => _caches.Register(cache);
 
-    /// <summary>
-    /// Takes back the cache of a thread that has exited: its blocks and its count. Called by the finalizer of the
-    /// thread's table, by a later thread's registration or by garbage collection, whichever comes first; the others
-    /// find nothing to do.
-    /// </summary>
-    public void Retire(HeapThreadCache cache)
-    {
-        lock (_caches)
-            RetireLocked(cache);
-    }
-
-    // Under the lock of the list, so that no reader of the live bytes sees the cache gone and its count not yet folded in.
-    // The class locks FlushAll takes are only ever taken inside this one, never around it.
-    private void RetireLocked(HeapThreadCache cache)
-    {
-        if (!_caches.Remove(cache))
-            return;
-        cache.FlushAll();
-        _retiredBytes += cache.AllocatedBytes;
-    }
-
-    // Under the lock of the list. Backwards, since retiring removes. An exited thread's cache is reachable from no
-    // running code any more, so another thread may drain it.
-    private void RetireExited()
-    {
-        for (int i = _caches.Count - 1; i >= 0; i--)
-        {
-            if (!_caches[i].Owner.IsAlive)
-                RetireLocked(_caches[i]);
-        }
-    }
+    /// <summary>Takes back the cache of a thread that has exited: its blocks and its count.</summary>
+    public void Retire(HeapThreadCache cache) => _caches.Retire(cache);
 
     /// <summary>
     /// Takes up to <paramref name="count"/> blocks of a class as a list linked through their first words.
@@ -268,8 +203,7 @@ internal sealed unsafe class HeapCentral
     {
         Interlocked.Increment(ref _epoch);
         _largeRegions.GarbageCollect();
-        lock (_caches)
-            RetireExited();
+        _caches.RetireExited();
         HeapThreadCaches.Find(this)?.FlushAll();
         foreach (SizeClassState state in _classes)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 using System.Runtime.InteropServices;
 
 namespace Memory.Schemas;
@@ -15,7 +16,7 @@ namespace Memory.Schemas;
 /// caches, exact whenever the threads are quiet. Only the owning thread touches the lists, except after
 /// the thread has exited, when <see cref="HeapThreadCaches"/> hands the cache back to the heap.
 /// </remarks>
-internal sealed unsafe class HeapThreadCache
+internal sealed unsafe class HeapThreadCache : IThreadCache
 {
     private readonly Bin[] _bins = BuildBins();
     private readonly nint _key;

@@ -45,7 +45,7 @@ internal sealed unsafe class HphaHeap
     private static int s_lastId = -1;
 
     // The live threads' caches, so their cached bytes are subtracted from the live ones and garbage collection reaches them.
-    private readonly List<HphaThreadCache> _caches = [];
+    private readonly ThreadCacheRegistry<HphaThreadCache> _caches = new();
 
     public HphaHeap(HphaOptions options)
     {
@@ -68,73 +68,19 @@ internal sealed unsafe class HphaHeap
     public long AllocatedBytes => Small.AllocatedBytes - CachedBytes + Tree.AllocatedBytes + Big.AllocatedBytes;
 
     /// <summary>Usable bytes of the blocks in thread caches (exact when the threads are quiet).</summary>
-    public long CachedBytes
-    {
-        get
-        {
-            if (!CachesEnabled)
-                return 0;
-            lock (_caches)
-            {
-                long total = 0;
-                foreach (HphaThreadCache cache in _caches)
-                    total += cache.CachedBytes;
-                return total;
-            }
-        }
-    }
+    public long CachedBytes => CachesEnabled ? _caches.Sum(static cache => cache.CachedBytes) : 0;
 
     /// <summary>How many live threads have a cache of this heap (for tests).</summary>
-    public int ThreadCacheCount
-    {
-        get
-        {
-            lock (_caches)
-                return _caches.Count;
-        }
-    }
+    public int ThreadCacheCount => _caches.Count;
 
-    /// <summary>
-    /// Adds a new thread's cache; first takes back the caches of threads that have exited, so that a program that starts
-    /// and ends threads keeps no more caches than it has live threads, without waiting for a garbage collection.
-    /// </summary>
-    public void Register(HphaThreadCache cache)
-    {
-        lock (_caches)
-        {
-            RetireExited();
-            _caches.Add(cache);
-        }
-    }
-
-    // Under the lock of the list. Backwards, since retiring removes. An exited thread's cache is reachable from no thread
-    // any more, so it is drained here rather than when the finalizer of its table gets to run.
-    private void RetireExited()
-    {
-        for (int i = _caches.Count - 1; i >= 0; i--)
-        {
-            HphaThreadCache cache = _caches[i];
-            if (!cache.Owner.IsAlive)
-            {
-                _caches.RemoveAt(i);
-                cache.FlushAll();
-            }
-        }
-    }
+    /// <summary>Adds a new thread's cache, first taking back those of threads that have exited (see <see cref="ThreadCacheRegistry{TCache}"/>).</summary>
+    public void Register(HphaThreadCache cache) => _caches.Register(cache);
 
     /// <summary>
     /// Takes back the cache of a thread that has exited: its blocks go back to their buckets. Called by the finalizer
-    /// of the thread's table or by garbage collection, whichever comes first; the second finds nothing to do.
+    /// of the thread's table, by a later thread's registration or by garbage collection, whichever comes first.
     /// </summary>
-    public void Retire(HphaThreadCache cache)
-    {
-        // Under the lock, so that no reader of the cached bytes sees the cache gone and its blocks not yet returned.
-        lock (_caches)
-        {
-            if (_caches.Remove(cache))
-                cache.FlushAll();
-        }
-    }
+    public void Retire(HphaThreadCache cache) => _caches.Retire(cache);
 
     /// <summary>A block for small bucket <paramref name="index"/>, through the calling thread's cache when there are caches.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -303,12 +249,8 @@ internal sealed unsafe class HphaHeap
     {
         if (CachesEnabled)
         {
-            lock (_caches)
-            {
-                RetireExited();
-                foreach (HphaThreadCache cache in _caches)
-                    cache.MarkStale();
-            }
+            _caches.RetireExited();
+            _caches.ForEach(static cache => cache.MarkStale());
             HphaThreadCaches.Find(this)?.FlushAll();
         }
         Big.GarbageCollect();

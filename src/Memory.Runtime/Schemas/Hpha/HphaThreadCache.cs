@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Schemas.Hpha;
 
@@ -21,7 +22,7 @@ namespace Memory.Schemas.Hpha;
 /// <see cref="MarkStale"/>, and the owner drains the whole cache on its next call.
 /// </para>
 /// </remarks>
-internal sealed unsafe class HphaThreadCache
+internal sealed unsafe class HphaThreadCache : IThreadCache
 {
     /// <summary>The most blocks one list holds, whatever the byte bound allows: longer lists only hold memory longer.</summary>
     private const int MaxBlocksPerSize = 256;
