@@ -12,10 +12,13 @@ namespace Memory.Diagnostics;
 /// <para>
 /// Two forms, for two kinds of free list. A list whose links stay within one page (pool pages, HPHA small-block
 /// pages) stores each link XOR the key in the block's first word, which is all an 8-byte block has: a freed block
-/// then decodes to 0 or to an address in its own page (<see cref="LooksFreedInPage"/>). A list that spans pages
+/// then decodes to 0 or to an address in its own page (<see cref="LooksFreedInPage(nint, nint, nint)"/>). A list that spans pages
 /// (thread caches of blocks of 16 bytes or more) keeps the plain link in the first word and the key itself in the
-/// second (<see cref="HasKey"/>). Handing a block out clears what was written, so a block freed straight after its
-/// allocation is never mistaken for a freed one.
+/// second (<see cref="HasKey"/>). Page lists write the key into the second word too, where a block has one, and the
+/// check reads that word rather than the first: a program that writes the start of a block and frees it at once leaves
+/// a narrow store in flight there, which a whole-word load cannot be served from (see <see cref="Schemas.Pool.FreeList"/>).
+/// Handing a block out clears what was written, so a block freed straight after its allocation is never mistaken for
+/// a freed one.
 /// </para>
 /// <para>
 /// The key is random per heap, so live data matches it by chance only: a 64-bit value lands in the 4 KiB window
@@ -64,6 +67,22 @@ internal static unsafe class FreedBlockKey
         nint decoded = *(nint*)block ^ key;
         return ((decoded ^ block) & ~pageMask) == 0 || decoded == 0;
     }
+
+    /// <summary>Blocks of this many bytes or more on a page's free list hold the key in their second word as well.</summary>
+    public static int KeyedBlockSize
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 2 * sizeof(nint);
+    }
+
+    /// <summary>
+    /// Whether a block of <paramref name="blockSize"/> bytes on a page's free list looks free: its second word holds the
+    /// key, or for a block of one word, that word decodes to a link of its page. A live block looks so only by a chance
+    /// of 2^-52 or less; callers confirm on the page's list where they can.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool LooksFreedInPage(nint block, nint key, nint pageMask, nint blockSize)
+        => blockSize >= KeyedBlockSize ? HasKey(block, key) : LooksFreedInPage(block, key, pageMask);
 
     /// <summary>Whether a block's second word holds the key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -274,6 +274,30 @@ public sealed unsafe class HphaThreadCacheTests
         Assert.Equal(0, schema.NumAllocatedBytes);
     }
 
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(0)]
+    public void A_double_free_into_a_bucket_is_recognised_by_the_blocks_second_word_whatever_its_first_holds(int cacheBytes)
+    {
+        // The check reads the second word, which a free writes the bucket's key into: the first is where programs write
+        // just before a free, and where a stray write after it lands. Before, the bucket's check decoded the first word.
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = cacheBytes });
+        nint keep = schema.Allocate(32, 0);
+        nint block = schema.Allocate(32, 0);
+        schema.DeAllocate(block, 0, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CallingThreadCachedBlocks);
+        nint link = *(nint*)block;
+        *(nint*)block = unchecked((nint)0x0123456789ABCDEF);
+
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.DeAllocate(block, 0, 0));
+        Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
+
+        *(nint*)block = link;  // mended, so the page's list is whole again
+        schema.DeAllocate(keep, 0, 0);
+        Assert.Equal(0, schema.NumAllocatedBytes);
+    }
+
     [Fact]
     public void Reallocating_a_block_that_sits_in_a_cache_throws()
     {

@@ -250,6 +250,35 @@ public unsafe class PoolAllocatorTests
     }
 
     [Theory]
+    [InlineData(PoolKind.Pool, 16)]
+    [InlineData(PoolKind.Pool, 48)]
+    [InlineData(PoolKind.Pool, 512)]
+    [InlineData(PoolKind.ThreadPool, 16)]
+    [InlineData(PoolKind.ThreadPool, 200)]
+    public void A_double_free_is_recognised_by_the_blocks_second_word_whatever_its_first_holds(PoolKind kind, int size)
+    {
+        // The check reads the second word: the first is where programs write just before a free (see FreeList), and
+        // where a stray write after the free lands first. Before, the check read the first word and missed this one.
+        using var allocator = PoolAllocators.Create(kind);
+        nint keep = allocator.Allocate(size);
+        nint block = allocator.Allocate(size);
+        *(byte*)block = 1;
+        allocator.DeAllocate(block);
+        nint link = *(nint*)block;
+        *(nint*)block = unchecked((nint)0x0123456789ABCDEF);
+
+        var refused = Assert.Throws<AllocatorMisuseException>(() => allocator.DeAllocate(block));
+        Assert.Equal(Diagnostics.MisuseKind.DoubleFree, refused.Kind);
+
+        *(nint*)block = link;  // mended, so the page's list is whole again
+        Assert.Equal(block, allocator.Allocate(size));
+        Assert.Equal(0, ((nint*)block)[1]);  // handed out: nothing of the free list is left in it
+        allocator.DeAllocate(block);
+        allocator.DeAllocate(keep);
+        Assert.Equal(0, allocator.NumAllocatedBytes);
+    }
+
+    [Theory]
     [InlineData(PoolKind.Pool)]
     [InlineData(PoolKind.ThreadPool)]
     public void FreedBlocksAreReusedBeforeNewPagesAreTaken(PoolKind kind)

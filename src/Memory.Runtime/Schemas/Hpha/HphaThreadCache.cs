@@ -37,9 +37,8 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     private readonly HphaHeap _heap;
     private readonly nint _key;
 
-    // The buckets' key and page mask, copied here so the free path's double-free checks read the cache object only.
+    // The buckets' key, copied here so the free path's double-free check reads the cache object only.
     private readonly nint _bucketKey;
-    private readonly nint _pageMask;
     private volatile bool _stale;
 
     // Inline in the object rather than an array: one dependent load fewer on every call.
@@ -64,7 +63,6 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         _heap = heap;
         _key = heap.CacheKey;
         _bucketKey = heap.Small.Key;
-        _pageMask = heap.PageSize - 1;
         InitializeBins(heap.Options.ThreadCacheBytesPerSize);
     }
 
@@ -124,10 +122,15 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Free(nint block, int index)
     {
-        if (Diagnostics.FreedBlockKey.Enabled
-            && (Diagnostics.FreedBlockKey.HasKey(block, _key)
-                || (Diagnostics.FreedBlockKey.LooksFreedInPage(block, _bucketKey, _pageMask) && _heap.Small.IsFree(block))))
-            return false;
+        // One load, of the second word: the cache's key there is a block in some thread's cache, the bucket's key a block
+        // that may be free in its bucket (confirmed on the page's list). Not the first word, which the program may have
+        // written just before the free (see FreedBlockKey).
+        if (Diagnostics.FreedBlockKey.Enabled)
+        {
+            nint checkWord = ((nint*)block)[1];
+            if (checkWord == _key || (checkWord == _bucketKey && _heap.Small.IsFree(block)))
+                return false;
+        }
 
         ref Bin bin = ref BinAt(index);
         if (bin.Count >= bin.Limit || _stale)

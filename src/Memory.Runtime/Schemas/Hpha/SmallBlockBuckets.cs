@@ -101,8 +101,10 @@ internal unsafe struct SmallBlockBuckets
             }
 
             nint block = TakeFrom(page);
-            // Cleared so the block no longer looks free (and a page started afresh may still hold earlier links).
+            // Cleared so the block no longer looks free (and a page started afresh may still hold earlier links and keys).
             *(nint*)block = 0;
+            if (page->ElementSize >= Diagnostics.FreedBlockKey.KeyedBlockSize)
+                ((nint*)block)[1] = 0;
 
             int used = page->Used++;
             if (used == 0)
@@ -119,8 +121,8 @@ internal unsafe struct SmallBlockBuckets
     }
 
     /// <summary>
-    /// Returns a small block to its bucket; false, changing nothing, when the block is free already (its first word
-    /// decodes to a link of its page's free list, see <see cref="Diagnostics.FreedBlockKey"/>).
+    /// Returns a small block to its bucket; false, changing nothing, when the block is free already (on its page's free
+    /// list, recognised by its key, see <see cref="Diagnostics.FreedBlockKey"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Free(nint pointer, ref TreeHeap tree)
@@ -130,11 +132,10 @@ internal unsafe struct SmallBlockBuckets
         bucket.Gate.Enter();
         try
         {
-            if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1)
+            if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1, page->ElementSize)
                 && IsOnFreeList(page, pointer))
                 return false;
-            *(nint*)pointer = page->FreeList ^ _key;
-            page->FreeList = pointer;
+            PushFree(page, pointer);
             int used = page->Used;
             if (used == page->Capacity)
                 PushPage(ref bucket, page);
@@ -168,7 +169,23 @@ internal unsafe struct SmallBlockBuckets
         return block;
     }
 
-    /// <summary>The key free-list links are stored XOR with (see <see cref="Diagnostics.FreedBlockKey.LooksFreedInPage"/>).</summary>
+    /// <summary>
+    /// Puts a block on its page's free list: the link XOR the key in its first word and, in a block of two words or more,
+    /// the key in its second, which is the word the check on free reads (see <see cref="Diagnostics.FreedBlockKey"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void PushFree(SmallPage* page, nint block)
+    {
+        *(nint*)block = page->FreeList ^ _key;
+        if (page->ElementSize >= Diagnostics.FreedBlockKey.KeyedBlockSize)
+            ((nint*)block)[1] = _key;
+        page->FreeList = block;
+    }
+
+    /// <summary>
+    /// The key of the pages' free lists (see <see cref="Diagnostics.FreedBlockKey.LooksFreedInPage(nint, nint, nint, nint)"/>):
+    /// links are stored XOR it, and blocks of two words or more hold it in their second word.
+    /// </summary>
     public readonly nint Key => _key;
 
     /// <summary>
@@ -233,11 +250,9 @@ internal unsafe struct SmallBlockBuckets
             for (int i = 0; i < count; i++)
             {
                 nint next = *(nint*)block;
-                // The cache's key leaves with the block: a block the bucket hands out later must not look cached.
-                ((nint*)block)[1] = 0;
+                // The bucket's key replaces the cache's: a block the bucket hands out later must not look cached.
                 var page = (SmallPage*)(block & ~(_pageSize - 1));
-                *(nint*)block = page->FreeList ^ _key;
-                page->FreeList = block;
+                PushFree(page, block);
                 int used = page->Used;
                 if (used == page->Capacity)
                     PushPage(ref bucket, page);
@@ -257,9 +272,9 @@ internal unsafe struct SmallBlockBuckets
     /// <summary>Whether a small block is free (for a reallocation, which must not move a freed block).</summary>
     public bool IsFree(nint pointer)
     {
-        if (!Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1))
-            return false;
         var page = (SmallPage*)(pointer & ~(_pageSize - 1));
+        if (!Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1, page->ElementSize))
+            return false;
         ref Bucket bucket = ref BucketAt(page->BucketIndex);
         bucket.Gate.Enter();
         try

@@ -32,7 +32,7 @@ internal unsafe struct PageHeader
     public const int Unused = -2;
 
     /// <summary>
-    /// The page's free blocks, linked through their first word (see <see cref="FreeList"/>): allocations pop, the
+    /// The page's free blocks, linked through their first word and keyed in their second (see <see cref="FreeList"/>): allocations pop, the
     /// owner's frees push. One list, not one to allocate from and one to free into: a pair then touches one head, and
     /// a block freed is the next handed out, still in cache.
     /// </summary>
@@ -81,8 +81,8 @@ internal unsafe struct PageHeader
         nint first = PageStart(header, pageSize);
         nint last = first + (nint)(capacity - 1) * blockSize;
         for (nint block = first; block < last; block += blockSize)
-            FreeList.SetNext(block, block + blockSize, key);
-        FreeList.SetNext(last, 0, key);
+            FreeList.SetNext(block, block + blockSize, key, blockSize);
+        FreeList.SetNext(last, 0, key, blockSize);
 
         header->FreeBlocks = first;
         header->Capacity = capacity;
@@ -101,8 +101,8 @@ internal unsafe struct PageHeader
     }
 
     /// <summary>
-    /// Whether a block is on the page's free list: the confirmation of a block whose first word looks like a
-    /// link (see <see cref="FreeList"/>), so that a live block holding such a word by chance is never refused.
+    /// Whether a block is on the page's free list: the confirmation of a block that looks free (see
+    /// <see cref="Diagnostics.FreedBlockKey.LooksFreedInPage(nint, nint, nint, nint)"/>), so that a live block holding such words by chance is never refused.
     /// </summary>
     public static bool HoldsFree(PageHeader* header, nint block, nint key)
     {
@@ -127,7 +127,7 @@ internal unsafe struct PageHeader
         header->ClassIndex = OwnPage;
         header->InClassList = false;
         nint block = PageStart(header, pageSize);
-        FreeList.Clear(block);  // a page from the cache may still hold the link of an earlier block here
+        FreeList.Clear(block, blockSize);  // a page from the cache may still hold the link and key of an earlier block here
         return block;
     }
 }

@@ -140,9 +140,10 @@ internal unsafe struct PoolHeap
             nint block = page->FreeBlocks;
             if (block != 0)
             {
+                int blockSize = page->BlockSize;
                 page->FreeBlocks = FreeList.Next(block, heap->Key);
-                FreeList.Clear(block);
-                CountAllocation(heap, page->BlockSize);
+                FreeList.Clear(block, blockSize);
+                CountAllocation(heap, blockSize);
                 return block;
             }
         }
@@ -235,7 +236,7 @@ internal unsafe struct PoolHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(PoolHeap* heap, PageHeader* page, nint block)
     {
-        FreeList.Push(ref page->FreeBlocks, block, heap->Key);
+        FreeList.Push(ref page->FreeBlocks, block, heap->Key, page->BlockSize);
         if (!page->InClassList)
             ReleaseIntoPageWithoutSpace(heap, page);
     }
@@ -273,7 +274,7 @@ internal unsafe struct PoolHeap
             sizeClass->AddFirst(page);
         }
 
-        nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key);
+        nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key, page->BlockSize);
         CountAllocation(heap, page->BlockSize);
         return block;
     }

@@ -107,7 +107,7 @@ public unsafe struct PoolSchema : IAllocationSchema
         PoolHeap* heap = _heap;
         nint pageMask = heap->Layout.PageMask;
         PageHeader* page = PageHeader.Of(pointer, pageMask);
-        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, pageMask) && PageHeader.HoldsFree(page, pointer, heap->Key))
+        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, pageMask, page->BlockSize) && PageHeader.HoldsFree(page, pointer, heap->Key))
             FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
         PoolHeap.DeAllocate(heap, page, pointer);
     }
@@ -117,13 +117,13 @@ public unsafe struct PoolSchema : IAllocationSchema
     public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
         PoolHeap* heap = _heap;
-        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, heap->Layout.PageMask)
-            && PageHeader.HoldsFree(PageHeader.Of(pointer, heap->Layout.PageMask), pointer, heap->Key))
+        PageHeader* page = PageHeader.Of(pointer, heap->Layout.PageMask);
+        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, heap->Layout.PageMask, page->BlockSize)
+            && PageHeader.HoldsFree(page, pointer, heap->Key))
             FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
         if (!heap->Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
 
-        PageHeader* page = PageHeader.Of(pointer, heap->Layout.PageMask);
         if (blockSize == page->BlockSize && IsAligned(pointer, newAlignment))
             return pointer;
 

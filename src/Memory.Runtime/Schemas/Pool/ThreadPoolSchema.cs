@@ -117,7 +117,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         // memory may be reused for another thread's pool, which a stale last-used entry would then match.
         if (owner == ThreadHeapTable.Find(_id))
         {
-            if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) && PageHeader.HoldsFree(page, pointer, owner->Key))
+            if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) && PageHeader.HoldsFree(page, pointer, owner->Key))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             PoolHeap.DeAllocate(owner, page, pointer);
             if (ThreadPoolSet.IsPublishTurn(owner->Frees))
@@ -126,8 +126,8 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         else
         {
             // Another thread's lists cannot be walked from here, so a block that looks freed is refused unconfirmed: a
-            // live block's first word is cleared when it is handed out, so only the program can have made it look so.
-            if (FreedBlockKey.Enabled && (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask) || owner->Remote->IsLatest(pointer)))
+            // live block's link and key are cleared when it is handed out, so only the program can have made it look so.
+            if (FreedBlockKey.Enabled && (FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) || owner->Remote->IsLatest(pointer)))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             // Counted before the push: once pushed, the block may be drained and its pool released.
             _pools.RemoteFreed(page->BlockSize);
@@ -143,7 +143,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     public readonly nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
-        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask)
+        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask, page->BlockSize)
             && (page->Owner != ThreadHeapTable.Find(_id) || PageHeader.HoldsFree(page, pointer, page->Owner->Key)))
             FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
         if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
