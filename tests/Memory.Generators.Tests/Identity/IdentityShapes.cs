@@ -61,7 +61,7 @@ internal static class IdentityShapes
                     Tagged<B> b = Tagged<B>.Instance;
                     if (ReferenceEquals(a, b)) throw new InvalidOperationException("one allocator for two constructions");
                     if (!ReferenceEquals(a, Tagged<A>.Instance)) throw new InvalidOperationException("Tagged<A> not shared");
-                    nint block = a.Allocate(24, 8);
+                    nint block = a.Allocate(32, 8);
                     long inA = a.NumAllocatedBytes, inB = b.NumAllocatedBytes;
                     a.DeAllocate(block);
                     Widget widget = Widget.Create();
@@ -92,7 +92,7 @@ internal static class IdentityShapes
                 public static string Run()
                 {
                     PluginAllocator allocator = PluginAllocator.Instance;
-                    nint block = allocator.Allocate(40, 8);
+                    nint block = allocator.Allocate(48, 8);
                     long bytes = allocator.NumAllocatedBytes;
                     PluginObject item = PluginObject.Create();
                     long live = allocator.Records.LiveAllocations;

@@ -34,7 +34,7 @@ public sealed class TypeIdentityBehaviourTests
         Assert.Equal("Game.Tagged<Game.B>", result[1]);
         Assert.Equal("Game.Tagged<Game.A>", result[2]);        // the allocators' names, as reports show them
         Assert.Equal("Game.Tagged<Game.B>", result[3]);
-        Assert.Equal("24", result[4]);
+        Assert.Equal("32", result[4]);
         Assert.Equal("0", result[5]);
         Assert.Equal("1", result[6]);                          // Widget.Create went to Tagged<A>
 
@@ -68,8 +68,8 @@ public sealed class TypeIdentityBehaviourTests
         Assert.Equal(fromA[0], fromB[0]);
         Assert.Equal(first, Guid.Parse(fromA[1]));
         Assert.Equal(second, Guid.Parse(fromB[1]));
-        Assert.Equal(["40", "2"], fromA[2..4]);              // its block and its object
-        Assert.Equal(["40", "2"], fromB[2..4]);              // B's block is not counted in A's allocator, nor A's in B's
+        Assert.Equal(["48", "2"], fromA[2..4]);              // its block and its object
+        Assert.Equal(["48", "2"], fromB[2..4]);              // B's block is not counted in A's allocator, nor A's in B's
         Assert.NotEqual(fromA[4], fromB[4]);                  // two allocator objects
         Assert.Contains(TypeIdentity.VariableName(first), SharedEnvironment.VariableNames);
         Assert.Contains(TypeIdentity.VariableName(second), SharedEnvironment.VariableNames);

@@ -75,7 +75,7 @@ public sealed unsafe class HphaConcurrencyTests
                     live.RemoveAt(live.Count - 1);
                     continue;
                 }
-                int newSize = random.Next(3) switch { 0 => random.Next(1, 513), 1 => random.Next(513, 20_000), _ => random.Next(20_000, 300_000) };
+                int newSize = random.Next(3) switch { 0 => random.Next(1, 1025), 1 => random.Next(1025, 20_000), _ => random.Next(20_000, 300_000) };
                 nint block = schema.Allocate(newSize, random.Next(4) == 0 ? 64 : 0);
                 ((byte*)block)[0] = 1;
                 ((byte*)block)[newSize - 1] = (byte)newSize;

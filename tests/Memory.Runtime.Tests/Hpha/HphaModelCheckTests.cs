@@ -16,9 +16,9 @@ public sealed class HphaModelCheckTests
     {
         int roll = random.Next(100_000);
         if (roll < 60_000)
-            return random.Next(0, 513);                                                       // small buckets
+            return random.Next(0, 1025);                                                       // small buckets
         if (roll < 99_400)
-            return (nint)Math.Exp(random.NextDouble() * Math.Log(16 * KiB / 513.0)) + 513;  // tree, log-uniform
+            return (nint)Math.Exp(random.NextDouble() * Math.Log(16 * KiB / 1025.0)) + 1025;  // tree, log-uniform
         if (roll < 99_950)
             return (nint)(Math.Exp(random.NextDouble() * Math.Log(16.0)) * 16 * KiB);        // large tree blocks
         return random.Next(256 * KiB + 1, 2048 * KiB);                                      // big blocks

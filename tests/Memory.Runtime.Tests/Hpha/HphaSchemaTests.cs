@@ -10,10 +10,10 @@ public sealed unsafe class HphaSchemaTests
 
     public static TheoryData<string, int[], int> SizeSets => new()
     {
-        { "small", [2, 16, 20, 59, 100, 128, 160, 250, 300, 512], 2 },
-        { "small", [2, 16, 20, 59, 100, 128, 160, 250, 300, 512], 100 },
-        { "big", [513, KiB, 2 * KiB, 4 * KiB, 10 * KiB, 64 * KiB, 128 * KiB, 200 * KiB, MiB, 2 * MiB], 2 },
-        { "big", [513, KiB, 2 * KiB, 4 * KiB, 10 * KiB, 64 * KiB, 128 * KiB, 200 * KiB, MiB, 2 * MiB], 100 },
+        { "small", [2, 16, 20, 59, 100, 128, 160, 250, 300, 512, 1000, KiB], 2 },
+        { "small", [2, 16, 20, 59, 100, 128, 160, 250, 300, 512, 1000, KiB], 100 },
+        { "big", [KiB + 1, 1500, 2 * KiB, 4 * KiB, 10 * KiB, 64 * KiB, 128 * KiB, 200 * KiB, MiB, 2 * MiB], 2 },
+        { "big", [KiB + 1, 1500, 2 * KiB, 4 * KiB, 10 * KiB, 64 * KiB, 128 * KiB, 200 * KiB, MiB, 2 * MiB], 100 },
         { "mixed", [2, KiB, 59, 4 * KiB, 128, 200 * KiB, 250, MiB, 512, 2 * MiB], 2 },
         { "mixed", [2, KiB, 59, 4 * KiB, 128, 200 * KiB, 250, MiB, 512, 2 * MiB], 100 },
     };
@@ -94,8 +94,8 @@ public sealed unsafe class HphaSchemaTests
     }
 
     [Theory]
-    [InlineData(600, 2000)]     // tree block grows into the free space behind it
-    [InlineData(4000, 1000)]    // tree block shrinks, its tail goes back to the tree
+    [InlineData(1200, 3000)]    // tree block grows into the free space behind it
+    [InlineData(4000, 2000)]    // tree block shrinks, its tail goes back to the tree
     [InlineData(300_000, 400_000)] // big block within its slack or moved
     [InlineData(300_000, 200_000)] // big block to a tree block
     [InlineData(24, 24)]        // same bucket: same block
@@ -120,12 +120,12 @@ public sealed unsafe class HphaSchemaTests
     public void Tree_block_grows_in_place_when_the_next_block_is_free()
     {
         var schema = new HphaSchema();
-        nint pointer = schema.Allocate(1000, 0);
+        nint pointer = schema.Allocate(2000, 0);
         // A fresh chunk: what follows the first block is one free block, so growing needs no move.
         nint grown = schema.ReAllocate(pointer, 8000, 0);
         Assert.Equal(pointer, grown);
         Assert.True(schema.AllocationSize(grown) >= 8000);
-        nint shrunk = schema.ReAllocate(grown, 2000, 0);
+        nint shrunk = schema.ReAllocate(grown, 3000, 0);
         Assert.Equal(pointer, shrunk);
         Assert.True(schema.AllocationSize(shrunk) < 8000);
         Assert.Null(schema.Validate());
@@ -134,7 +134,7 @@ public sealed unsafe class HphaSchemaTests
         Assert.Equal(0, schema.ReservedBytes);
     }
 
-    public static TheoryData<int> Sizes => [0, 1, 7, 8, 24, 100, 512, 513, 1000, 4096, 5000, 65536, 300_000];
+    public static TheoryData<int> Sizes => [0, 1, 7, 8, 24, 100, 512, 513, 1000, 1024, 1025, 4096, 5000, 65536, 300_000];
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -249,7 +249,7 @@ public sealed unsafe class HphaSchemaTests
         Assert.Same(options, allocator.Options);
         var result = Testing.ModelCheck.Run(allocator, seed: 7, operations: 50_000, new Testing.ModelCheckOptions
         {
-            NextSize = static r => r.Next(4) switch { 0 => r.Next(0, 513), 1 => r.Next(513, 4097), 2 => r.Next(4097, 16 * KiB + 1), _ => r.Next(16 * KiB, 100 * KiB) },
+            NextSize = static r => r.Next(4) switch { 0 => r.Next(0, 1025), 1 => r.Next(1025, 4097), 2 => r.Next(4097, 16 * KiB + 1), _ => r.Next(16 * KiB, 100 * KiB) },
             NextAlignment = static r => r.Next(3) == 0 ? (nint)1 << r.Next(0, 13) : 0,
             DefaultAlignment = HphaSchema.DefaultAlignment,
             MaxLiveBlocks = 300,

@@ -55,6 +55,32 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Fact]
+    public void Small_requests_take_the_smallest_class_that_holds_them_and_keep_their_alignment()
+    {
+        // Written out rather than derived, so a wrong table cannot agree with a wrong derivation.
+        int[] classes = [16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024];
+        var schema = new HphaSchema(Cached);
+        for (int size = 0; size <= SmallBlockBuckets.MaxSize; size++)
+        {
+            for (int alignment = 0; alignment <= SmallBlockBuckets.MaxSize; alignment = alignment == 0 ? 1 : alignment * 2)
+            {
+                int rounded = alignment <= SmallBlockBuckets.Spacing ? size : (Math.Max(size, 1) + alignment - 1) & -alignment;
+                if (rounded > SmallBlockBuckets.MaxSize)
+                    continue;
+                int expected = classes.First(c => c >= rounded);
+
+                nint block = schema.Allocate(size, alignment);
+
+                Assert.Equal(expected, schema.AllocationSize(block));
+                Assert.Equal(0, block % Math.Max(alignment, 16));
+                schema.DeAllocate(block, 0, 0);
+            }
+        }
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Fact]
     public void With_the_caches_off_8_byte_requests_keep_their_8_byte_blocks()
     {
         var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 0 });
@@ -64,10 +90,10 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Fact]
-    public void Tree_blocks_up_to_a_kibibyte_are_cached_and_not_counted_live()
+    public void Tree_blocks_up_to_one_and_a_half_kibibytes_are_cached_and_not_counted_live()
     {
         var schema = new HphaSchema(Cached);
-        nint block = schema.Allocate(700, 0);
+        nint block = schema.Allocate(1200, 0);
         long usable = schema.AllocationSize(block);
         Assert.Equal(usable, schema.NumAllocatedBytes);
         // The miss took half a list from the tree under one lock: the block, and the rest waiting in the cache.
@@ -80,7 +106,7 @@ public sealed unsafe class HphaThreadCacheTests
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Equal(batch + usable, schema.CachedBytes);
         // Any request of the block's class gets it back.
-        Assert.Equal(block, schema.Allocate(690, 0));
+        Assert.Equal(block, schema.Allocate(1190, 0));
         Assert.Equal(usable, schema.NumAllocatedBytes);
         schema.DeAllocate(block, 0, 0);
         schema.GarbageCollect();
@@ -93,14 +119,14 @@ public sealed unsafe class HphaThreadCacheTests
     public void Tree_blocks_beyond_a_class_bound_go_back_to_the_tree_in_batches_and_merge()
     {
         var schema = new HphaSchema(Cached);
-        var blocks = Enumerable.Range(0, 80).Select(_ => schema.Allocate(1000, 0)).ToArray();
+        var blocks = Enumerable.Range(0, 80).Select(_ => schema.Allocate(1500, 0)).ToArray();
 
         foreach (nint block in blocks)
             schema.DeAllocate(block, 0, 0);
 
-        // The class of 961 to 1024 bytes holds four sizes' worth of 4 KiB: 16 blocks. The other frees went back to the
+        // The class of 1473 to 1536 bytes holds four sizes' worth of 4 KiB: 10 blocks. The other frees went back to the
         // tree in batches.
-        Assert.InRange(schema.CallingThreadCachedBlocks, 1, 16);
+        Assert.InRange(schema.CallingThreadCachedBlocks, 1, 10);
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Null(schema.Validate());
         schema.GarbageCollect();
@@ -111,10 +137,10 @@ public sealed unsafe class HphaThreadCacheTests
     public void Reallocating_a_tree_block_that_sits_in_a_cache_throws()
     {
         var schema = new HphaSchema(Cached);
-        nint block = schema.Allocate(800, 0);
+        nint block = schema.Allocate(1300, 0);
         schema.DeAllocate(block, 0, 0);
 
-        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.ReAllocate(block, 900, 0));
+        var misuse = Assert.Throws<AllocatorMisuseException>(() => schema.ReAllocate(block, 1400, 0));
         Assert.Equal(MisuseKind.DoubleFree, misuse.Kind);
     }
 
@@ -134,18 +160,18 @@ public sealed unsafe class HphaThreadCacheTests
     public void Blocks_above_256_bytes_keep_as_many_in_a_cache_as_256_byte_ones()
     {
         var schema = new HphaSchema(Cached);
-        var blocks = Enumerable.Range(0, 100).Select(_ => schema.Allocate(500, 0)).ToArray();
+        var blocks = Enumerable.Range(0, 100).Select(_ => schema.Allocate(1000, 0)).ToArray();
         foreach (nint block in blocks)
             schema.DeAllocate(block, 0, 0);
 
-        // 4 KiB of 256-byte blocks is 16; a bound in bytes alone would hold 8 of 504 bytes.
-        Assert.InRange(schema.CallingThreadCachedBlocks, 9, 16);
-        Assert.Equal(schema.CallingThreadCachedBlocks * 504L, schema.CachedBytes);
+        // 4 KiB of 256-byte blocks is 16; a bound in bytes alone would hold 4 of 1 KiB (the class of 1000 bytes).
+        Assert.InRange(schema.CallingThreadCachedBlocks, 5, 16);
+        Assert.Equal(schema.CallingThreadCachedBlocks * 1024L, schema.CachedBytes);
         Assert.Equal(0, schema.NumAllocatedBytes);
     }
 
     [Fact]
-    public void A_thread_using_every_cached_size_holds_at_most_112_times_the_per_size_bound()
+    public void A_thread_using_every_cached_size_holds_at_most_64_times_the_per_size_bound()
     {
         var schema = new HphaSchema(Cached);
         for (int size = 1; size <= HphaThreadCache.MaxTreeRequest; size += 8)
@@ -156,8 +182,9 @@ public sealed unsafe class HphaThreadCacheTests
         }
 
         // Every list holds between half its bound and its bound (the frees beyond it went back half a list at a time).
-        // Full, they would be 31 sizes of at most 4 KiB, 32 of 16 blocks of 264-512 bytes and 8 tree classes of 16 KiB.
-        Assert.InRange(schema.CachedBytes, 50 * 4096, 112 * 4096);
+        // Full, they would be the 12 classes up to 256 bytes of at most 4 KiB each, the 8 classes of 320 B to 1 KiB of 16
+        // blocks each (19.5 times 4 KiB) and 8 tree classes of at most 16 KiB: 63.5 times 4 KiB.
+        Assert.InRange(schema.CachedBytes, 28 * 4096, 64 * 4096);
         Assert.Equal(0, schema.NumAllocatedBytes);
         schema.GarbageCollect();
         Assert.Equal(0, schema.CachedBytes);
@@ -165,11 +192,11 @@ public sealed unsafe class HphaThreadCacheTests
     }
 
     [Theory]
-    [InlineData(513, 576)]
-    [InlineData(576, 576)]
-    [InlineData(577, 640)]
-    [InlineData(1000, 1024)]
-    [InlineData(1024, 1024)]
+    [InlineData(1025, 1088)]
+    [InlineData(1088, 1088)]
+    [InlineData(1089, 1152)]
+    [InlineData(1500, 1536)]
+    [InlineData(1536, 1536)]
     public void Tree_requests_take_the_largest_size_of_their_64_byte_class(int request, int usable)
     {
         var schema = new HphaSchema(Cached);

@@ -27,7 +27,8 @@ public sealed record HphaOptions
 
     /// <summary>
     /// Requests above this many bytes are big blocks, each its own region from the OS (kept for reuse when freed, see <see cref="BigBlockCacheSize"/>).
-    /// At least 1 KiB and at most a quarter of <see cref="ChunkSize"/>, so that a chunk always holds several of
+    /// At least 2 KiB (above the small blocks and the thread caches' tree classes) and at most a quarter of
+    /// <see cref="ChunkSize"/>, so that a chunk always holds several of
     /// the largest tree blocks. Default 256 KiB: above that the cost of the OS call is small beside the cost of
     /// using the memory, and keeping such blocks out of the chunks keeps a few large blocks from pinning them.
     /// </summary>
@@ -51,12 +52,12 @@ public sealed record HphaOptions
     /// <summary>
     /// Bytes of free small blocks of one size that each thread may keep for itself, in front of the shared buckets
     /// (see <see cref="HphaSchema"/>). A thread allocates from and frees into its cache without taking a lock, and
-    /// moves half a cache at a time to and from the bucket. The bound is per size and per thread; blocks above 256 bytes
-    /// count as 256 against it, so every list holds at least as many blocks as a 256-byte one (16 at the default). Tree
-    /// blocks of 513 B to 1 KiB are cached by classes 64 bytes apart, each bound at four sizes' worth. A thread using
-    /// every size holds at most about 112 times this much (80 in small blocks, 32 in tree blocks: 450 KiB at the
-    /// default); what it holds is returned when it exits, when the next thread starts after it has, and on garbage
-    /// collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
+    /// moves half a cache at a time to and from the bucket. With caches, small requests are served by 20 size classes
+    /// (see <see cref="HphaSchema"/>). The bound is per class and per thread; blocks above 256 bytes count as 256 against
+    /// it, so every list holds at least as many blocks as a 256-byte one (16 at the default). Tree blocks of 1025 B to
+    /// 1.5 KiB are cached by classes 64 bytes apart, each bound at four sizes' worth. A thread using every size holds at
+    /// most about 64 times this much (32 in small blocks, 32 in tree blocks: 256 KiB at the default); what it holds is
+    /// returned when it exits, when the next thread starts after it has, and on garbage collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
     /// </summary>
     public int ThreadCacheBytesPerSize { get; init; } = 4 * 1024;
 
@@ -72,9 +73,9 @@ public sealed record HphaOptions
         if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > 64L * PageSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize,
                 $"The chunk size must be a power of two from 4 to 64 pages ({4L * PageSize} to {64L * PageSize} bytes for pages of {PageSize}).");
-        if (BigBlockThreshold < 1024 || BigBlockThreshold > ChunkSize / 4)
+        if (BigBlockThreshold < 2048 || BigBlockThreshold > ChunkSize / 4)
             throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
-                $"The big block threshold must be from 1 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");
+                $"The big block threshold must be from 2 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");
         if (BigBlockCacheSize < 0)
             throw new ArgumentOutOfRangeException(nameof(BigBlockCacheSize), BigBlockCacheSize, "The big block cache size must not be negative.");
         if (EmptyPagesKeptPerBucket < 0)

@@ -11,23 +11,24 @@ namespace Memory.Schemas;
 /// <remarks>
 /// <list type="bullet">
 /// <item><description>
-/// <b>Small blocks</b> (up to 512 bytes, aligned up to 512): 64 buckets 8 bytes apart, each carving blocks
+/// <b>Small blocks</b> (up to 1 KiB, aligned up to 1 KiB): 128 buckets 8 bytes apart, each carving blocks
 /// from pages of <see cref="HphaOptions.PageSize"/> aligned to their size, with a lock per bucket. The default
 /// alignment of a small block is 8 bytes; ask for 16 when a type needs it.
 /// </description></item>
 /// <item><description>
-/// <b>Thread caches</b> in front of the small-block buckets and the tree's blocks of 513 B to 1 KiB (not part of
+/// <b>Thread caches</b> in front of the small-block buckets and the tree's blocks of 1025 B to 1.5 KiB (not part of
 /// O3DE's HPHA): each thread keeps up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size,
 /// allocates from and frees into them without a lock, and moves half a cache at a time to and from the bucket or the
 /// tree under one lock, so threads working on the same sizes rarely meet. A block freed by another thread joins the
 /// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
-/// <see cref="GarbageCollect"/> returns every cache. With caches, requests of up to 8 bytes take 16-byte blocks: a
-/// cached block keeps a check word in its second 8 bytes, and requests of 513 B to 1 KiB take the largest size of
-/// their 64-byte class, so that each class's list is long enough to go to the tree's lock rarely.
+/// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class
+/// (16 to 128 bytes 16 apart, then four per doubling: 160, 192, ... 1024; see <see cref="HphaHeap.CachedBucket"/>), so
+/// 20 sizes hold pages and lists rather than 128, and requests of 1025 B to 1.5 KiB take the largest size of their
+/// 64-byte class, so that each class's list is long enough to go to the tree's lock rarely.
 /// </description></item>
 /// <item><description>
-/// <b>Tree blocks</b> (above 512 bytes, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
+/// <b>Tree blocks</b> (above 1 KiB, up to <see cref="HphaOptions.BigBlockThreshold"/>): best fit by size,
 /// then address, from a red-black tree of free blocks carved from chunks of <see cref="HphaOptions.ChunkSize"/>;
 /// blocks split on allocation and merge with free neighbours on free (boundary tags). Two indexes sit in front
 /// of the tree for speed: exact-size bins for free blocks up to 8 KiB (still best fit, found by bit scans) and

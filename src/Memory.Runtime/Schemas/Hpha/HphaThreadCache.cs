@@ -44,7 +44,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     // Inline in the object rather than an array: one dependent load fewer on every call.
     private Bins _bins;
 
-    // Tree blocks of 513 to 1024 bytes, by class (see TreeClassSpacing), and the usable bytes they hold.
+    // Tree blocks of 1025 to 1536 bytes, by class (see TreeClassSpacing), and the usable bytes they hold.
     private TreeBins _treeBins;
     private long _cachedTreeBytes;
 
@@ -161,12 +161,12 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         }
     }
 
-    /// <summary>The number of tree-block classes: <see cref="TreeClassSpacing"/> bytes apart, from 513 to 1024 bytes.</summary>
+    /// <summary>The number of tree-block classes: <see cref="TreeClassSpacing"/> bytes apart, from 1025 to 1536 bytes.</summary>
     public const int TreeClasses = 8;
 
     /// <summary>
     /// The distance between tree classes. Coarse on purpose: a request takes up to 63 bytes more than it asked
-    /// (12% of a 513-byte request at worst, 4% on average over the range), and in exchange each class's list is four times the per-size bound long, in as
+    /// (6% of a 1025-byte request at worst, 2.5% on average over the range), and in exchange each class's list is four times the per-size bound long, in as
     /// many bytes as 32 classes of 16 bytes would hold. A list that long goes to the tree's lock rarely even under a
     /// random mix of sizes, where a list of four or five blocks went there every few calls.
     /// </summary>
@@ -182,7 +182,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     private const int TreeClassShift = 6;
 
     /// <summary>
-    /// A tree block for a request of 513 to <see cref="MaxTreeRequest"/> bytes at the tree's own alignment; 0 when the
+    /// A tree block for a request of 1025 to <see cref="MaxTreeRequest"/> bytes at the tree's own alignment; 0 when the
     /// heap has no memory. A miss asks the tree for the class's largest size, so the block serves its whole class later.
     /// </summary>
     public nint AllocateTree(nint size)

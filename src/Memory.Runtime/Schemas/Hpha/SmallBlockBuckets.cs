@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Memory.Schemas.Hpha;
 
 /// <summary>
-/// The small-block half of HPHA: 64 buckets of fixed-size blocks (8, 16, ... 512 bytes), each carved from
+/// The small-block half of HPHA: 128 buckets of fixed-size blocks (8, 16, ... 1024 bytes), each carved from
 /// pages that the <see cref="TreeHeap"/> hands out aligned to the page size, so a block's page header is
 /// found by masking its address.
 /// </summary>
@@ -27,7 +27,7 @@ namespace Memory.Schemas.Hpha;
 internal unsafe struct SmallBlockBuckets
 {
     /// <summary>The largest small block.</summary>
-    public const int MaxSize = 512;
+    public const int MaxSize = 1024;
 
     /// <summary>The distance between bucket sizes, and the alignment every small block has.</summary>
     public const int Spacing = 8;
