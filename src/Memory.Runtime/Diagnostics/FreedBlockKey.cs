@@ -16,7 +16,7 @@ namespace Memory.Diagnostics;
 /// (thread caches of blocks of 16 bytes or more) keeps the plain link in the first word and the key itself in the
 /// second (<see cref="HasKey"/>). Page lists write the key into the second word too, where a block has one, and the
 /// check reads that word rather than the first: a program that writes the start of a block and frees it at once leaves
-/// a narrow store in flight there, which a whole-word load cannot be served from (see <see cref="Schemas.Pool.FreeList"/>).
+/// a narrow store in flight there, which a whole-word load cannot be served from (see <see cref="Schemas.FreeList"/>).
 /// Handing a block out clears what was written, so a block freed straight after its allocation is never mistaken for
 /// a freed one.
 /// </para>

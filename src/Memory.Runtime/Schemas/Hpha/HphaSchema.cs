@@ -23,7 +23,7 @@ namespace Memory.Schemas;
 /// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class
-/// (16 to 128 bytes 16 apart, then four per doubling: 160, 192, ... 1024; see <see cref="HphaHeap.CachedBucket"/>), so
+/// (16 to 128 bytes 16 apart, then four per doubling: 160, 192, ... 1024), so
 /// 20 sizes hold pages and lists rather than 128, and requests of 1025 B to 1.5 KiB take the largest size of their
 /// 64-byte class, so that each class's list is long enough to go to the tree's lock rarely.
 /// </description></item>

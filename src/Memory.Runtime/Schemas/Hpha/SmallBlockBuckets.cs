@@ -102,9 +102,7 @@ internal unsafe struct SmallBlockBuckets
 
             nint block = TakeFrom(page);
             // Cleared so the block no longer looks free (and a page started afresh may still hold earlier links and keys).
-            *(nint*)block = 0;
-            if (page->ElementSize >= Diagnostics.FreedBlockKey.KeyedBlockSize)
-                ((nint*)block)[1] = 0;
+            FreeList.Clear(block, page->ElementSize);
 
             int used = page->Used++;
             if (used == 0)
@@ -135,7 +133,7 @@ internal unsafe struct SmallBlockBuckets
             if (Diagnostics.FreedBlockKey.Enabled && Diagnostics.FreedBlockKey.LooksFreedInPage(pointer, _key, _pageSize - 1, page->ElementSize)
                 && IsOnFreeList(page, pointer))
                 return false;
-            PushFree(page, pointer);
+            FreeList.Push(ref page->FreeList, pointer, _key, page->ElementSize);
             int used = page->Used;
             if (used == page->Capacity)
                 PushPage(ref bucket, page);
@@ -161,25 +159,12 @@ internal unsafe struct SmallBlockBuckets
         nint block = page->FreeList;
         if (block != 0)
         {
-            page->FreeList = *(nint*)block ^ _key;
+            page->FreeList = FreeList.Next(block, _key);
             return block;
         }
         block = page->Bump - page->ElementSize;
         page->Bump = block;
         return block;
-    }
-
-    /// <summary>
-    /// Puts a block on its page's free list: the link XOR the key in its first word and, in a block of two words or more,
-    /// the key in its second, which is the word the check on free reads (see <see cref="Diagnostics.FreedBlockKey"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly void PushFree(SmallPage* page, nint block)
-    {
-        *(nint*)block = page->FreeList ^ _key;
-        if (page->ElementSize >= Diagnostics.FreedBlockKey.KeyedBlockSize)
-            ((nint*)block)[1] = _key;
-        page->FreeList = block;
     }
 
     /// <summary>
@@ -252,7 +237,7 @@ internal unsafe struct SmallBlockBuckets
                 nint next = *(nint*)block;
                 // The bucket's key replaces the cache's: a block the bucket hands out later must not look cached.
                 var page = (SmallPage*)(block & ~(_pageSize - 1));
-                PushFree(page, block);
+                FreeList.Push(ref page->FreeList, block, _key, page->ElementSize);
                 int used = page->Used;
                 if (used == page->Capacity)
                     PushPage(ref bucket, page);
@@ -298,7 +283,7 @@ internal unsafe struct SmallBlockBuckets
         // its free list and carves afresh.
         if (pointer < page->Bump || page->Used == 0)
             return true;
-        for (nint block = page->FreeList; block != 0; block = *(nint*)block ^ _key)
+        for (nint block = page->FreeList; block != 0; block = FreeList.Next(block, _key))
         {
             if (block == pointer)
                 return true;

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 
-namespace Memory.Schemas.Pool;
+namespace Memory.Schemas;
 
 /// <summary>
-/// Intrusive singly linked lists of the free blocks of one page: a free block's first word holds the address of the
-/// next XOR the pool's key, and a free block of two words or more also holds the key itself in its second word (see
+/// Intrusive singly linked lists of the free blocks of one page, for the pools' pages and HPHA's small-block pages: a
+/// free block's first word holds the address of the next XOR the heap's key, and a free block of two words or more also holds the key itself in its second word (see
 /// <see cref="Diagnostics.FreedBlockKey"/>), so a list costs no memory beyond its head and a block freed twice is
 /// recognised by one of its words.
 /// </summary>
@@ -18,7 +18,7 @@ namespace Memory.Schemas.Pool;
 /// </para>
 /// <para>
 /// This is why the minimum allocation size is at least a pointer. The cross-thread free stack links plain addresses
-/// across pages (<see cref="RemoteFreeStack"/>); its blocks join a page's list, encoded and keyed, when the owner
+/// across pages (<see cref="Pool.RemoteFreeStack"/>); its blocks join a page's list, encoded and keyed, when the owner
 /// drains it.
 /// </para>
 /// </remarks>
