@@ -234,7 +234,7 @@ public sealed unsafe class HphaSchemaTests
     {
         Assert.Equal("PageSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { PageSize = 3000 })).ParamName);
         Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 32 * KiB })).ParamName);
-        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 4 * MiB })).ParamName);
+        Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 8 * MiB })).ParamName);
         Assert.Equal("ChunkSize", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { ChunkSize = 3 * MiB / 2 })).ParamName);
         Assert.Equal("BigBlockThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { BigBlockThreshold = MiB })).ParamName);
         Assert.Equal("EmptyPagesKeptPerBucket", Assert.Throws<ArgumentOutOfRangeException>(() => new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = -1 })).ParamName);
@@ -242,9 +242,31 @@ public sealed unsafe class HphaSchemaTests
     }
 
     [Fact]
-    public void Small_pages_and_chunks_other_than_the_defaults_work()
+    public void The_page_map_tells_every_page_of_a_chunk_of_256_pages_apart()
     {
-        var options = new HphaOptions { PageSize = 4 * KiB, ChunkSize = 64 * KiB, BigBlockThreshold = 16 * KiB, EmptyPagesKeptPerBucket = 0 };
+        // 4 KiB pages in 1 MiB chunks: the map's every entry is in use once the first chunk is full of 1 KiB blocks.
+        const int chunkSize = 1024 * KiB;
+        var schema = new HphaSchema(new HphaOptions { PageSize = 4 * KiB, ChunkSize = chunkSize, ThreadCacheBytesPerSize = 0 });
+        var blocks = new List<nint>();
+        while (schema.ReservedBytes <= chunkSize)
+            blocks.Add(schema.Allocate(1024, 0));
+
+        // The highest page a bucket can have is the one before the last, which ends in the chunk's back fence.
+        Assert.Contains(blocks, block => (block & (chunkSize - 1)) >= chunkSize - 8 * KiB);
+        Assert.All(blocks, block => Assert.Equal(1024, schema.AllocationSize(block)));
+        foreach (nint block in blocks)
+            schema.DeAllocate(block, 1024, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    // The second case fills the page map: 256 pages to a chunk.
+    [Theory]
+    [InlineData(64, 16)]
+    [InlineData(1024, 256)]
+    public void Small_pages_and_chunks_other_than_the_defaults_work(int chunkKiB, int bigBlockThresholdKiB)
+    {
+        var options = new HphaOptions { PageSize = 4 * KiB, ChunkSize = chunkKiB * KiB, BigBlockThreshold = bigBlockThresholdKiB * KiB, EmptyPagesKeptPerBucket = 0 };
         using var allocator = new SystemAllocator(options);
         Assert.Same(options, allocator.Options);
         var result = Testing.ModelCheck.Run(allocator, seed: 7, operations: 50_000, new Testing.ModelCheckOptions

@@ -41,7 +41,6 @@ internal unsafe struct BigBlocks
         nint pointer = AlignmentMath.AlignUp(block + HeaderRoom, Math.Max(alignment, BoundaryTag.Granularity));
         var header = (BigBlockHeader*)((pointer - 1) & ~(regionSize - 1));
         header->Region.Kind = RegionKind.Big;
-        header->Region.SmallPages = 0;
         header->Base = block;
         header->End = block + total;
         Interlocked.Add(ref _allocatedBytes, header->End - pointer);

@@ -140,11 +140,13 @@ internal sealed unsafe class HphaHeap
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool FreeSmallUncached(nint pointer) => Small.Free(pointer, ref Tree);
 
-    /// <summary>Frees a small block, into the calling thread's cache when there are caches; throws on a double free.</summary>
+    /// <summary>
+    /// Frees a small block of bucket <paramref name="index"/> (from <see cref="SmallBucketOf"/>), into the calling
+    /// thread's cache when there are caches; throws on a double free.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void FreeSmall(nint pointer)
+    public void FreeSmall(nint pointer, int index)
     {
-        int index = SmallBlockBuckets.BucketOf(pointer, PageSize);
         // 8-byte blocks have no second word for the cache key: they exist only while caches are off (see ServingBucket).
         bool freed = CachesEnabled && index != 0
             ? HphaThreadCaches.For(this).Free(pointer, index)
@@ -153,10 +155,9 @@ internal sealed unsafe class HphaHeap
             Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
     }
 
-    /// <summary>Whether a small block is free, in its bucket or in any thread's cache.</summary>
-    private bool IsSmallFree(nint pointer)
-        => (CachesEnabled && SmallBlockBuckets.BucketOf(pointer, PageSize) != 0 && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey))
-            || Small.IsFree(pointer);
+    /// <summary>Whether a small block of bucket <paramref name="index"/> is free, in its bucket or in any thread's cache.</summary>
+    private bool IsSmallFree(nint pointer, int index)
+        => (CachesEnabled && index != 0 && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey)) || Small.IsFree(pointer);
 
     /// <summary>The largest request the heap accepts: far above any real need, low enough that no size arithmetic overflows.</summary>
     public static nint MaxRequest { get; } = IntPtr.Size == 8 ? unchecked((nint)(1L << 40)) : int.MaxValue / 4;
@@ -203,10 +204,15 @@ internal sealed unsafe class HphaHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RegionHeader* RegionOf(nint pointer) => (RegionHeader*)((pointer - 1) & RegionMask);
 
-    /// <summary>Whether a pointer in <paramref name="region"/> is a small block: its page's bit is set.</summary>
+    /// <summary>
+    /// The bucket of a pointer in <paramref name="region"/> when it is a small block, from its chunk's page map; -1 when
+    /// it is a tree or big block. Its page's header is not read (see <see cref="ChunkHeader"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsSmall(RegionHeader* region, nint pointer)
-        => ((region->SmallPages >> (int)((pointer - (nint)region) >> PageShift)) & 1) != 0;
+    public int SmallBucketOf(RegionHeader* region, nint pointer)
+        => region->Kind == RegionKind.Chunk
+            ? ((ChunkHeader*)region)->Pages[(int)((pointer - (nint)region) >> PageShift)] - 1
+            : -1;
 
     /// <summary>Frees a tree or big block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -229,8 +235,9 @@ internal sealed unsafe class HphaHeap
     public nint BlockSize(nint pointer)
     {
         RegionHeader* region = RegionOf(pointer);
-        if (IsSmall(region, pointer))
-            return SmallBlockBuckets.BlockSize(pointer, PageSize);
+        int bucket = SmallBucketOf(region, pointer);
+        if (bucket >= 0)
+            return SmallBlockBuckets.SizeOf(bucket);
         return region->Kind == RegionKind.Chunk
             ? TreeHeap.BlockSize(pointer)
             : BigBlocks.BlockSize(pointer, (BigBlockHeader*)region);
@@ -242,13 +249,14 @@ internal sealed unsafe class HphaHeap
         RegionHeader* region = RegionOf(pointer);
         bool aligned = newAlignment <= 1 || (pointer & (newAlignment - 1)) == 0;
         bool small = TrySmallBucket(newSize, newAlignment, out int index);
+        int bucket = SmallBucketOf(region, pointer);
 
-        if (IsSmall(region, pointer))
+        if (bucket >= 0)
         {
-            if (IsSmallFree(pointer))
+            if (IsSmallFree(pointer, bucket))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             // Same bucket: nothing to do. Any other size moves, so the block's size stays what the request asks.
-            if (small && aligned && ServingBucket(index) == SmallBlockBuckets.BucketOf(pointer, PageSize))
+            if (small && aligned && ServingBucket(index) == bucket)
                 return pointer;
         }
         else if (region->Kind == RegionKind.Chunk)
@@ -297,8 +305,9 @@ internal sealed unsafe class HphaHeap
         Buffer.MemoryCopy((void*)pointer, (void*)moved, newSize, count);
 
         RegionHeader* region = RegionOf(pointer);
-        if (IsSmall(region, pointer))
-            FreeSmall(pointer);
+        int bucket = SmallBucketOf(region, pointer);
+        if (bucket >= 0)
+            FreeSmall(pointer, bucket);
         else
             FreeOther(pointer, region);
         return moved;

@@ -1,3 +1,5 @@
+using Memory.Schemas.Hpha;
+
 namespace Memory.Schemas;
 
 /// <summary>
@@ -15,12 +17,12 @@ public sealed record HphaOptions
     /// <summary>
     /// Bytes of one small-block page, a power of two from 4 KiB to 1 MiB. Larger pages mean fewer trips to the
     /// tree heap; smaller ones less memory held by sizes that are rarely used (every bucket in use holds at
-    /// least one page, so 64 pages is the least a heap that uses every size holds). Default 16 KiB.
+    /// least one page). Default 16 KiB.
     /// </summary>
     public int PageSize { get; init; } = 16 * 1024;
 
     /// <summary>
-    /// Bytes of one chunk taken from the OS for the tree heap and the pages, a power of two from 4 to 64 pages.
+    /// Bytes of one chunk taken from the OS for the tree heap and the pages, a power of two from 4 to 256 pages.
     /// Default 1 MiB.
     /// </summary>
     public int ChunkSize { get; init; } = 1024 * 1024;
@@ -70,9 +72,9 @@ public sealed record HphaOptions
     {
         if (PageSize < 4096 || PageSize > 1024 * 1024 || (PageSize & (PageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "The page size must be a power of two from 4 KiB to 1 MiB.");
-        if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > 64L * PageSize)
+        if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > (long)ChunkHeader.MaxPages * PageSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize,
-                $"The chunk size must be a power of two from 4 to 64 pages ({4L * PageSize} to {64L * PageSize} bytes for pages of {PageSize}).");
+                $"The chunk size must be a power of two from 4 to {ChunkHeader.MaxPages} pages ({4L * PageSize} to {(long)ChunkHeader.MaxPages * PageSize} bytes for pages of {PageSize}).");
         if (BigBlockThreshold < 2048 || BigBlockThreshold > ChunkSize / 4)
             throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
                 $"The big block threshold must be from 2 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");

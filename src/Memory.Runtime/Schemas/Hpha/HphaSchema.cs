@@ -107,8 +107,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
             return;
         HphaHeap heap = _heap;
         RegionHeader* region = heap.RegionOf(pointer);
-        if (heap.IsSmall(region, pointer))
-            heap.FreeSmall(pointer);
+        int bucket = heap.SmallBucketOf(region, pointer);
+        if (bucket >= 0)
+            heap.FreeSmall(pointer, bucket);
         else
             heap.FreeOther(pointer, region);
     }

@@ -349,7 +349,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         }
         for (int index = 1; index < SmallBlockBuckets.Count; index++)
         {
-            int size = (index + 1) * SmallBlockBuckets.Spacing;
+            int size = SmallBlockBuckets.SizeOf(index);
             int limit = Math.Min(bytesPerSize / Math.Min(size, CountedSizeCeiling), MaxBlocksPerSize);
             _bins[index].Size = size;
             _bins[index].Limit = limit;

@@ -50,7 +50,7 @@ internal unsafe struct SmallBlockBuckets
         for (int index = 0; index < Count; index++)
         {
             ref Bucket bucket = ref BucketAt(index);
-            bucket.ElementSize = (index + 1) * Spacing;
+            bucket.ElementSize = SizeOf(index);
             bucket.Capacity = (int)((pageSize - sizeof(SmallPage)) / bucket.ElementSize);
         }
     }
@@ -63,13 +63,9 @@ internal unsafe struct SmallBlockBuckets
         return index < 0 ? 0 : index;
     }
 
-    /// <summary>The usable size of a live small block.</summary>
+    /// <summary>The size of the blocks of bucket <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint BlockSize(nint pointer, nint pageSize) => ((SmallPage*)(pointer & ~(pageSize - 1)))->ElementSize;
-
-    /// <summary>The bucket a live small block belongs to.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int BucketOf(nint pointer, nint pageSize) => ((SmallPage*)(pointer & ~(pageSize - 1)))->BucketIndex;
+    public static int SizeOf(int index) => (index + 1) * Spacing;
 
     /// <summary>Usable bytes of the live small blocks.</summary>
     public long AllocatedBytes
@@ -327,7 +323,7 @@ internal unsafe struct SmallBlockBuckets
     [MethodImpl(MethodImplOptions.NoInlining)]
     private SmallPage* AddPage(ref Bucket bucket, int index, ref TreeHeap tree)
     {
-        nint address = tree.AllocatePage(_pageSize);
+        nint address = tree.AllocatePage(_pageSize, index);
         if (address == 0)
             return null;
 

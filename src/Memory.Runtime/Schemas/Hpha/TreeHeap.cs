@@ -19,7 +19,7 @@ namespace Memory.Schemas.Hpha;
 /// </para>
 /// <para>
 /// A chunk is <c>chunkSize</c> bytes aligned to <c>chunkSize</c>:
-/// <c>[ChunkHeader 32][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
+/// <c>[ChunkHeader 280, padded to 288][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
 /// merging needs no bounds checks. A chunk whose only block is free again is returned to the OS by
 /// <see cref="GarbageCollect"/>; until then it is reused.
 /// </para>
@@ -27,7 +27,8 @@ namespace Memory.Schemas.Hpha;
 /// </remarks>
 internal unsafe struct TreeHeap
 {
-    private const int FrontFenceOffset = 32;
+    // The chunk header rounded up to the blocks' granularity.
+    private const int FrontFenceOffset = (ChunkHeader.Size + BoundaryTag.Granularity - 1) & ~(BoundaryTag.Granularity - 1);
     private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
 
     /// <summary>The quick lists hold at most 1/HeldShare of the bytes in use (plus a small allowance), bounding what they cost in memory.</summary>
@@ -204,18 +205,15 @@ internal unsafe struct TreeHeap
 
     /// <summary>
     /// Takes a <paramref name="pageSize"/> region aligned to <paramref name="pageSize"/> for a small-block
-    /// page and marks it in its chunk's page map. Returns the page address (its first 16 bytes are the tree
-    /// block's header and must not be touched by the page), or 0 when the OS has no memory.
+    /// page of bucket <paramref name="bucketIndex"/> and marks it so in its chunk's page map. Returns the page address
+    /// (its first 16 bytes are the tree block's header and must not be touched by the page), or 0 when the OS has no memory.
     /// </summary>
-    public nint AllocatePage(nint pageSize)
+    public nint AllocatePage(nint pageSize, int bucketIndex)
     {
         _gate.Enter();
         nint header = Take(pageSize - BoundaryTag.Size, pageSize, headerAligned: true);
         if (header != 0)
-        {
-            var chunk = (RegionHeader*)((header - 1) & ~(_chunkSize - 1));
-            chunk->SmallPages |= 1UL << (int)((header - (nint)chunk) >> _pageShift);
-        }
+            PageMapEntry(header) = (byte)(bucketIndex + 1);
         _gate.Exit();
         return header;
     }
@@ -224,10 +222,16 @@ internal unsafe struct TreeHeap
     public void FreePage(nint page)
     {
         _gate.Enter();
-        var chunk = (RegionHeader*)((page - 1) & ~(_chunkSize - 1));
-        chunk->SmallPages &= ~(1UL << (int)((page - (nint)chunk) >> _pageShift));
+        PageMapEntry(page) = 0;
         Release(page);
         _gate.Exit();
+    }
+
+    // A page's byte in its chunk's page map (see ChunkHeader.Pages).
+    private readonly ref byte PageMapEntry(nint page)
+    {
+        var chunk = (ChunkHeader*)((page - 1) & ~(_chunkSize - 1));
+        return ref chunk->Pages[(int)((page - (nint)chunk) >> _pageShift)];
     }
 
     /// <summary>Returns every chunk that holds no used block to the OS.</summary>
@@ -498,7 +502,7 @@ internal unsafe struct TreeHeap
 
         var header = (ChunkHeader*)chunk;
         header->Region.Kind = RegionKind.Chunk;
-        header->Region.SmallPages = 0;
+        header->Pages = default;
         header->Previous = 0;
         header->Next = _chunks;
         if (_chunks != 0)
