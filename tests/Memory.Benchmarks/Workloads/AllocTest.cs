@@ -65,30 +65,39 @@ public class AllocTest : AllocatorBenchmark
         private void Fill(int thread)
         {
             Slots slots = _slots[thread];
+            XorShiftRandom random = slots.Random;
             for (int group = 0; group < slots.Count / 32; group++)
             {
-                uint bits = slots.Random.Next32();
+                uint bits = random.Next32();
                 for (int j = 0; j < 32; j++)
                 {
                     if (((bits >> j) & 1) != 0)
-                        slots.Allocate(group * 32 + j);
+                        slots.Allocate(group * 32 + j, ref random);
                 }
             }
+            slots.Random = random;
         }
 
+        // The generator and the checksum are worked on in locals and stored back at the end: the threads' Slots objects
+        // may sit side by side in the managed heap, and writing them there on every operation would make the threads
+        // fight over a cache line the original program does not share.
         private void Step(int thread)
         {
             Slots slots = _slots[thread];
+            XorShiftRandom random = slots.Random;
+            ulong checksum = slots.Checksum;
             for (int i = 0; i < _operations; i++)
             {
-                uint r1 = slots.Random.Next32();
-                uint r2 = slots.Random.Next32();
+                uint r1 = random.Next32();
+                uint r2 = random.Next32();
                 int index = slots.Pareto.Pick(r1, r2);
                 if (slots.Sizes[index] != 0)
-                    slots.Free(index);
+                    checksum += slots.Free(index);
                 else
-                    slots.Allocate(index);
+                    slots.Allocate(index, ref random);
             }
+            slots.Random = random;
+            slots.Checksum = checksum;
         }
 
         private void ReleaseAll(int thread)
@@ -97,7 +106,7 @@ public class AllocTest : AllocatorBenchmark
             for (int index = 0; index < slots.Count; index++)
             {
                 if (slots.Sizes[index] != 0)
-                    slots.Free(index);
+                    slots.Checksum += slots.Free(index);
             }
         }
 
@@ -111,16 +120,17 @@ public class AllocTest : AllocatorBenchmark
 
             public int Count => Blocks.Length;
 
-            public void Allocate(int index)
+            public void Allocate(int index, ref XorShiftRandom random)
             {
-                int size = SizeClassed(Random.Next64());
+                int size = SizeClassed(random.Next64());
                 TBlock block = TAllocator.Allocate(size);
                 TAllocator.Bytes(block, size).Fill((byte)size);
                 Blocks[index] = block;
                 Sizes[index] = size;
             }
 
-            public void Free(int index)
+            // Reads every byte of the block, frees it and returns what the bytes add up to.
+            public ulong Free(int index)
             {
                 int size = Sizes[index];
                 Span<byte> bytes = TAllocator.Bytes(Blocks[index], size);
@@ -129,11 +139,11 @@ public class AllocTest : AllocatorBenchmark
                     sum += word;
                 for (int i = size & ~7; i < size; i++)
                     sum += bytes[i];
-                Checksum += sum;
 
                 TAllocator.Free(Blocks[index], size);
                 Blocks[index] = default!;
                 Sizes[index] = 0;
+                return sum;
             }
         }
     }

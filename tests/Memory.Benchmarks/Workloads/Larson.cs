@@ -125,7 +125,9 @@ public class Larson : AllocatorBenchmark
         {
             var blocks = new Span<TBlock>(_blocks, thread * ChunksPerThread, ChunksPerThread);
             var sizes = new Span<int>(_sizes, thread * ChunksPerThread, ChunksPerThread);
-            ref Lran2 random = ref _threadRandom[thread];
+            // A copy on this thread's stack, stored back at the end: the threads' generators sit side by side in one array,
+            // and advancing them there on every draw would make the threads fight over a cache line the original does not share.
+            Lran2 random = _threadRandom[thread];
 
             for (int i = 0; i < _replacementsPerThread; i++)
             {
@@ -142,6 +144,7 @@ public class Larson : AllocatorBenchmark
                 bytes[0] = (byte)'a';
                 bytes[1] = (byte)(bytes[0] + 1);
             }
+            _threadRandom[thread] = random;
         }
     }
 }
