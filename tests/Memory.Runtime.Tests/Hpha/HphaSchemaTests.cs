@@ -256,6 +256,14 @@ public sealed unsafe class HphaSchemaTests
         Assert.All(blocks, block => Assert.Equal(1024, schema.AllocationSize(block)));
         foreach (nint block in blocks)
             schema.DeAllocate(block, 1024, 0);
+
+        // A big block aligned to a whole chunk sits one region above its header: its map entry is the one past the
+        // chunk's last page, which big blocks keep at zero like the rest of their map.
+        nint aligned = schema.Allocate(300 * KiB, chunkSize);
+        Assert.Equal(0, aligned & (chunkSize - 1));
+        Assert.True(schema.AllocationSize(aligned) >= 300 * KiB);
+        schema.DeAllocate(aligned, 300 * KiB, chunkSize);
+
         schema.GarbageCollect();
         Assert.Equal(0, schema.ReservedBytes);
     }

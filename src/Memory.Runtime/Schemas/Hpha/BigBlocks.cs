@@ -15,8 +15,8 @@ namespace Memory.Schemas.Hpha;
 /// </remarks>
 internal unsafe struct BigBlocks
 {
-    /// <summary>Bytes reserved in front of the block's memory for its header.</summary>
-    private const int HeaderRoom = 32;
+    /// <summary>Bytes reserved in front of the block's memory for its header: the header rounded up to the blocks' granularity.</summary>
+    private const int HeaderRoom = (BigBlockHeader.Size + BoundaryTag.Granularity - 1) & ~(BoundaryTag.Granularity - 1);
 
     private long _allocatedBytes;
     private RegionCache _regions;
@@ -32,8 +32,9 @@ internal unsafe struct BigBlocks
     public nint Allocate(nint size, nint alignment, nint regionSize)
     {
         // With the OS block aligned to the region size, the pointer sits exactly `front` bytes in for
-        // alignments up to a region; beyond that it is at most `alignment` bytes in.
-        nint front = Math.Max(HeaderRoom, alignment);
+        // alignments up to a region (the header's room rounded up to the alignment); beyond that it is at most
+        // `alignment` bytes in.
+        nint front = AlignmentMath.AlignUp(HeaderRoom, Math.Max(alignment, BoundaryTag.Granularity));
         nint block = _regions.Allocate(front + size, regionSize, out nint total);
         if (block == 0)
             return 0;
@@ -41,6 +42,7 @@ internal unsafe struct BigBlocks
         nint pointer = AlignmentMath.AlignUp(block + HeaderRoom, Math.Max(alignment, BoundaryTag.Granularity));
         var header = (BigBlockHeader*)((pointer - 1) & ~(regionSize - 1));
         header->Region.Kind = RegionKind.Big;
+        header->Region.Pages = default;  // no page of a big block is a small-block page
         header->Base = block;
         header->End = block + total;
         Interlocked.Add(ref _allocatedBytes, header->End - pointer);

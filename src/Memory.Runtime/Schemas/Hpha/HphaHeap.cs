@@ -205,14 +205,12 @@ internal sealed unsafe class HphaHeap
     public RegionHeader* RegionOf(nint pointer) => (RegionHeader*)((pointer - 1) & RegionMask);
 
     /// <summary>
-    /// The bucket of a pointer in <paramref name="region"/> when it is a small block, from its chunk's page map; -1 when
-    /// it is a tree or big block. Its page's header is not read (see <see cref="ChunkHeader"/>).
+    /// The bucket of a pointer in <paramref name="region"/> when it is a small block, from its region's page map; -1 when
+    /// it is a tree or big block. Its page's header is not read (see <see cref="RegionHeader"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int SmallBucketOf(RegionHeader* region, nint pointer)
-        => region->Kind == RegionKind.Chunk
-            ? ((ChunkHeader*)region)->Pages[(int)((pointer - (nint)region) >> PageShift)] - 1
-            : -1;
+        => region->PageEntry((pointer - (nint)region) >> PageShift) - 1;
 
     /// <summary>Frees a tree or big block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

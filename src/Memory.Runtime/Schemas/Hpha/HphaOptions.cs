@@ -72,9 +72,9 @@ public sealed record HphaOptions
     {
         if (PageSize < 4096 || PageSize > 1024 * 1024 || (PageSize & (PageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "The page size must be a power of two from 4 KiB to 1 MiB.");
-        if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > (long)ChunkHeader.MaxPages * PageSize)
+        if ((ChunkSize & (ChunkSize - 1)) != 0 || ChunkSize < 4L * PageSize || ChunkSize > (long)RegionHeader.MaxPages * PageSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize,
-                $"The chunk size must be a power of two from 4 to {ChunkHeader.MaxPages} pages ({4L * PageSize} to {(long)ChunkHeader.MaxPages * PageSize} bytes for pages of {PageSize}).");
+                $"The chunk size must be a power of two from 4 to {RegionHeader.MaxPages} pages ({4L * PageSize} to {(long)RegionHeader.MaxPages * PageSize} bytes for pages of {PageSize}).");
         if (BigBlockThreshold < 2048 || BigBlockThreshold > ChunkSize / 4)
             throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
                 $"The big block threshold must be from 2 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");

@@ -19,7 +19,7 @@ namespace Memory.Schemas.Hpha;
 /// </para>
 /// <para>
 /// A chunk is <c>chunkSize</c> bytes aligned to <c>chunkSize</c>:
-/// <c>[ChunkHeader 280, padded to 288][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
+/// <c>[ChunkHeader 288][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
 /// merging needs no bounds checks. A chunk whose only block is free again is returned to the OS by
 /// <see cref="GarbageCollect"/>; until then it is reused.
 /// </para>
@@ -227,10 +227,10 @@ internal unsafe struct TreeHeap
         _gate.Exit();
     }
 
-    // A page's byte in its chunk's page map (see ChunkHeader.Pages).
+    // A page's byte in its chunk's page map (see RegionHeader.Pages).
     private readonly ref byte PageMapEntry(nint page)
     {
-        var chunk = (ChunkHeader*)((page - 1) & ~(_chunkSize - 1));
+        var chunk = (RegionHeader*)((page - 1) & ~(_chunkSize - 1));
         return ref chunk->Pages[(int)((page - (nint)chunk) >> _pageShift)];
     }
 
@@ -502,7 +502,7 @@ internal unsafe struct TreeHeap
 
         var header = (ChunkHeader*)chunk;
         header->Region.Kind = RegionKind.Chunk;
-        header->Pages = default;
+        header->Region.Pages = default;
         header->Previous = 0;
         header->Next = _chunks;
         if (_chunks != 0)
