@@ -15,8 +15,8 @@ namespace Memory.Schemas.Hpha;
 /// </remarks>
 internal unsafe struct BigBlocks
 {
-    /// <summary>Bytes reserved in front of the block's memory for its header: the header rounded up to the blocks' granularity.</summary>
-    private const int HeaderRoom = (BigBlockHeader.Size + BoundaryTag.Granularity - 1) & ~(BoundaryTag.Granularity - 1);
+    /// <summary>Bytes reserved in front of the block's memory for its header (a multiple of the blocks' granularity).</summary>
+    private const int HeaderRoom = BigBlockHeader.Size;
 
     private long _allocatedBytes;
     private RegionCache _regions;

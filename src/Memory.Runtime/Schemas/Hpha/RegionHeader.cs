@@ -41,8 +41,11 @@ internal struct RegionHeader
     /// <summary>The most pages a chunk has.</summary>
     public const int MaxPages = 256;
 
-    /// <summary>The header's size in bytes: the kind and the map, rounded up to 8 for the fields that follow it.</summary>
-    public const int Size = (8 + MaxPages + 1 + 7) & ~7;
+    /// <summary>
+    /// The header's size in bytes: the kind and the map, rounded up to the blocks' granularity, so that the chunk and
+    /// big-block headers that extend it by 16 bytes end where the first block may begin.
+    /// </summary>
+    public const int Size = (8 + MaxPages + 1 + BoundaryTag.Granularity - 1) & ~(BoundaryTag.Granularity - 1);
 
     /// <summary>The region's kind.</summary>
     [FieldOffset(0)] public RegionKind Kind;

@@ -27,8 +27,8 @@ namespace Memory.Schemas.Hpha;
 /// </remarks>
 internal unsafe struct TreeHeap
 {
-    // The chunk header rounded up to the blocks' granularity.
-    private const int FrontFenceOffset = (ChunkHeader.Size + BoundaryTag.Granularity - 1) & ~(BoundaryTag.Granularity - 1);
+    // The chunk header is a multiple of the blocks' granularity (see RegionHeader.Size).
+    private const int FrontFenceOffset = ChunkHeader.Size;
     private const int FirstBlockOffset = FrontFenceOffset + BoundaryTag.Size;
 
     /// <summary>The quick lists hold at most 1/HeldShare of the bytes in use (plus a small allowance), bounding what they cost in memory.</summary>
