@@ -55,10 +55,16 @@ public sealed unsafe class HphaConcurrencyTests
         Assert.Equal(0, allocator.ReservedBytes);
     }
 
-    [Fact]
-    public void Threads_mixing_every_kind_keep_the_tree_consistent()
+    [Theory]
+    [InlineData(1000)]  // the default retention of empty chunks
+    [InlineData(0)]     // chunks go back to the OS (and held blocks merge) as soon as they can: the most churn
+    public void Threads_mixing_every_kind_keep_the_tree_consistent(int emptyChunkRetentionMs)
     {
-        var schema = new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = 0 });
+        var schema = new HphaSchema(new HphaOptions
+        {
+            EmptyPagesKeptPerBucket = 0,
+            EmptyChunkRetention = TimeSpan.FromMilliseconds(emptyChunkRetentionMs),
+        });
         var workers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
             var random = new Random(t);

@@ -27,10 +27,12 @@ public sealed class HphaModelCheckTests
     private static nint NextAlignment(Random random)
         => random.Next(4) == 0 ? (nint)1 << random.Next(0, 13) : 0;       // a quarter aligned, 1 .. 4096
 
-    [Fact]
-    public void A_million_operations_agree_with_the_model()
+    [Theory]
+    [InlineData(1000)]  // the default retention of empty chunks
+    [InlineData(0)]     // chunks returned to the OS as soon as they empty
+    public void A_million_operations_agree_with_the_model(int emptyChunkRetentionMs)
     {
-        using var allocator = new SystemAllocator();
+        using var allocator = new SystemAllocator(new HphaOptions { EmptyChunkRetention = TimeSpan.FromMilliseconds(emptyChunkRetentionMs) });
         var result = ModelCheck.Run(allocator, seed: 20240611, operations: 1_000_000, new ModelCheckOptions
         {
             NextSize = NextSize,
@@ -48,12 +50,16 @@ public sealed class HphaModelCheckTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void The_tree_stays_valid_through_random_work(int seed)
+    [InlineData(1, 1000)]   // the default retention of empty chunks
+    [InlineData(2, 0)]      // chunks returned to the OS as soon as they empty
+    [InlineData(3, -1)]     // chunks kept until garbage collection
+    public void The_tree_stays_valid_through_random_work(int seed, int emptyChunkRetentionMs)
     {
-        var schema = new HphaSchema(new HphaOptions { EmptyPagesKeptPerBucket = 0 });
+        var schema = new HphaSchema(new HphaOptions
+        {
+            EmptyPagesKeptPerBucket = 0,
+            EmptyChunkRetention = TimeSpan.FromMilliseconds(emptyChunkRetentionMs),
+        });
         var random = new Random(seed);
         var live = new List<nint>();
         for (int op = 0; op < 20_000; op++)

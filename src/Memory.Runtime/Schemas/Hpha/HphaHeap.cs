@@ -57,7 +57,7 @@ internal sealed unsafe class HphaHeap
         BigBlockThreshold = options.BigBlockThreshold;
         TreeLimit = TreeHeap.Capacity(ChunkSize);
         Small = new SmallBlockBuckets(PageSize, options.EmptyPagesKeptPerBucket);
-        Tree = new TreeHeap(ChunkSize, PageSize);
+        Tree = new TreeHeap(ChunkSize, PageSize, options.EmptyChunkRetention);
         Big = new BigBlocks(ChunkSize, options.BigBlockCacheSize);
         CachesEnabled = options.ThreadCacheBytesPerSize > 0;
         Id = Interlocked.Increment(ref s_lastId);

@@ -8,7 +8,7 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, up to 1 GiB of freed big blocks kept, thread caches of 4 KiB per size.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, empty chunks kept for a second, up to 1 GiB of freed big blocks kept, thread caches of 4 KiB per size.</summary>
     public static HphaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
 
     // Created on first use, not in the type initialiser (rule MEM0003).
@@ -41,6 +41,18 @@ public sealed record HphaOptions
     /// at once, where any size can use them. All are returned by garbage collection. Default 1.
     /// </summary>
     public int EmptyPagesKeptPerBucket { get; init; } = 1;
+
+    /// <summary>
+    /// How long a chunk that no longer holds any block is kept for reuse before it goes back to the OS. A program that
+    /// frees a peak's worth of memory gets it back to the OS without calling <c>GarbageCollect</c>, while one that frees
+    /// and allocates again within this time, as a frame or a level load does, reuses its chunks without a trip to the
+    /// OS. The heap looks for chunks that are due as it works (every few hundred calls that reach the chunks, while one
+    /// is empty), so a heap nobody calls keeps them until it is used again or garbage collected. Freed tree blocks held
+    /// back for quick reuse of their size are merged into their chunks once per this time, so that they cannot keep a
+    /// chunk from emptying. <see cref="TimeSpan.Zero"/> returns a chunk as soon as it empties (and holds no freed
+    /// blocks); <see cref="Timeout.InfiniteTimeSpan"/> keeps every chunk until garbage collection. Default 1 second.
+    /// </summary>
+    public TimeSpan EmptyChunkRetention { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Bytes of freed big blocks kept for the next big request they fit, rather than returned to the OS at
@@ -78,6 +90,9 @@ public sealed record HphaOptions
         if (BigBlockThreshold < 2048 || BigBlockThreshold > ChunkSize / 4)
             throw new ArgumentOutOfRangeException(nameof(BigBlockThreshold), BigBlockThreshold,
                 $"The big block threshold must be from 2 KiB to a quarter of the chunk size ({ChunkSize / 4} bytes).");
+        if (EmptyChunkRetention < TimeSpan.Zero && EmptyChunkRetention != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(EmptyChunkRetention), EmptyChunkRetention,
+                "The empty chunk retention must be zero or more, or Timeout.InfiniteTimeSpan to keep chunks until garbage collection.");
         if (BigBlockCacheSize < 0)
             throw new ArgumentOutOfRangeException(nameof(BigBlockCacheSize), BigBlockCacheSize, "The big block cache size must not be negative.");
         if (EmptyPagesKeptPerBucket < 0)

@@ -39,8 +39,10 @@ namespace Memory.Schemas;
 /// <see cref="HphaOptions.BigBlockCacheSize"/>, never beyond what the heap held at its peak.</description></item>
 /// </list>
 /// Every chunk and big block is aligned to the chunk size and starts with a header, so the kind of any pointer
-/// is read from one masked address. Empty pages, free chunks and freed big blocks are kept for reuse and returned by
-/// <see cref="GarbageCollect"/>. Counts are exact: <see cref="NumAllocatedBytes"/> is the sum of the usable sizes
+/// is read from one masked address. Empty pages and freed big blocks are kept for reuse and returned by
+/// <see cref="GarbageCollect"/>; a chunk that holds no block any more is kept for
+/// <see cref="HphaOptions.EmptyChunkRetention"/> and then returned to the OS without one (O3DE's HPHA keeps its chunks
+/// until garbage collection). Counts are exact: <see cref="NumAllocatedBytes"/> is the sum of the usable sizes
 /// of the live blocks and <see cref="ReservedBytes"/> what is held from the OS. A request above
 /// <see cref="MaxAllocationSize"/> returns 0.
 /// <para>
@@ -133,6 +135,12 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>Free blocks in the tree heap (for tests).</summary>
     internal int FreeBlockCount => _heap.Tree.FreeBlockCount;
+
+    /// <summary>Chunks of the tree heap that hold no block, kept for reuse (for tests).</summary>
+    internal int EmptyChunkCount => _heap.Tree.EmptyChunkCount;
+
+    /// <summary>Bytes of freed tree blocks held on the quick lists (for tests).</summary>
+    internal long HeldTreeBytes => _heap.Tree.HeldBytes;
 
     /// <summary>Usable bytes of the blocks in thread caches (for tests; exact when the threads are quiet).</summary>
     internal long CachedBytes => _heap.CachedBytes;

@@ -71,17 +71,23 @@ internal struct RegionHeader
     }
 }
 
-/// <summary>The header of a tree heap chunk: the region header and the links of the heap's chunk list.</summary>
+/// <summary>
+/// The header of a tree heap chunk: the region header, the links of the heap's chunk list, and when the chunk last
+/// became empty.
+/// </summary>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 internal struct ChunkHeader
 {
-    /// <summary>The header's size in bytes.</summary>
-    public const int Size = RegionHeader.Size + 16;
+    /// <summary>The header's size in bytes: 24 bytes past the region header, rounded up to the blocks' granularity.</summary>
+    public const int Size = RegionHeader.Size + 32;
 
     // At the end, past the page map, so the links sit apart from the lines every free reads.
     [FieldOffset(0)] public RegionHeader Region;
     [FieldOffset(RegionHeader.Size)] public nint Next;
     [FieldOffset(RegionHeader.Size + 8)] public nint Previous;
+
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the chunk's last used block was freed; meaningful only while it holds none.</summary>
+    [FieldOffset(RegionHeader.Size + 16)] public long EmptySince;
 }
 
 /// <summary>The header of a big block: the region header (its page map all zeros) and where the OS block begins and ends.</summary>

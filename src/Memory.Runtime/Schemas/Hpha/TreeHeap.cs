@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Memory.Internal;
 
 namespace Memory.Schemas.Hpha;
@@ -19,9 +20,18 @@ namespace Memory.Schemas.Hpha;
 /// </para>
 /// <para>
 /// A chunk is <c>chunkSize</c> bytes aligned to <c>chunkSize</c>:
-/// <c>[ChunkHeader 288][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
-/// merging needs no bounds checks. A chunk whose only block is free again is returned to the OS by
-/// <see cref="GarbageCollect"/>; until then it is reused.
+/// <c>[ChunkHeader 304][front fence 16][blocks ...][back fence 16]</c>. The fences are used blocks of size 0, so
+/// merging needs no bounds checks.
+/// </para>
+/// <para>
+/// A chunk whose only block is free again is <em>empty</em>. It is kept for reuse for the heap's retention time
+/// (<see cref="HphaOptions.EmptyChunkRetention"/>) and then returned to the OS, and <see cref="GarbageCollect"/> returns
+/// every empty chunk at once. Best fit takes an empty chunk's block last (it is the largest there is), so a chunk that
+/// empties tends to stay empty while the others have room. The heap counts its empty chunks, so that while there are
+/// none the policy costs one comparison per operation; while there are some, every <see cref="ClockCheckInterval"/>th
+/// operation reads the clock, and a walk of the chunk list finds the expired ones once the earliest is due. Chunks go
+/// back to the OS after the lock is released: the system call must not hold up the other threads. Blocks held on the
+/// quick lists would keep their chunks from ever emptying, so the same checks merge them back once per retention time.
 /// </para>
 /// <para>Every public member takes the heap's lock except <see cref="BlockSize"/>, which reads a live block.</para>
 /// </remarks>
@@ -35,11 +45,15 @@ internal unsafe struct TreeHeap
     private const int HeldShare = 8;
     private const int MinHeldAllowance = 64 * 1024 * HeldShare;
 
+    /// <summary>While some chunk is empty, the clock is read once in this many operations to see whether one is due back to the OS.</summary>
+    private const int ClockCheckInterval = 256;
+
     private SpinGate _gate;
 
     // Written into the second word of blocks held on the quick lists, which stay marked used (see Free).
     private readonly nint _key = Diagnostics.FreedBlockKey.New();
     private QuickLists _quick;
+    private int _trimCursor;  // the quick list ReleaseOneHeld looks at first
     private FreeBlockBins _bins;
     private FreeBlockTree _free;
     private nint _chunks;
@@ -48,11 +62,32 @@ internal unsafe struct TreeHeap
     private readonly nint _chunkSize;
     private readonly int _pageShift;
 
-    public TreeHeap(nint chunkSize, nint pageSize)
+    // The empty chunks (see the remarks): how many, how long each is kept in Stopwatch ticks (-1: until garbage
+    // collection), the earliest time one may be due (long.MaxValue: none), and the operations left until the clock is read.
+    private readonly long _retentionTicks;
+    private int _emptyChunks;
+    private long _nextExpiry;
+    private int _untilClockCheck;
+
+    // When the quick lists were last merged back because the retention had passed.
+    private long _heldReleasedAt;
+
+    public TreeHeap(nint chunkSize, nint pageSize, TimeSpan emptyChunkRetention)
     {
         _chunkSize = chunkSize;
         _pageShift = System.Numerics.BitOperations.Log2((nuint)pageSize);
+        _retentionTicks = emptyChunkRetention == Timeout.InfiniteTimeSpan
+            ? -1
+            : (long)Math.Min(emptyChunkRetention.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 2);
+        _nextExpiry = long.MaxValue;
+        _heldReleasedAt = Stopwatch.GetTimestamp();
     }
+
+    /// <summary>Chunks that hold no used block, kept for reuse (for tests).</summary>
+    public readonly int EmptyChunkCount => _emptyChunks;
+
+    /// <summary>Bytes of freed blocks held on the quick lists (for tests).</summary>
+    public readonly long HeldBytes => _quick.HeldBytes;
 
     /// <summary>The largest request (size plus alignment) a fresh chunk is sure to satisfy.</summary>
     public static nint Capacity(nint chunkSize) => chunkSize - FirstBlockOffset - 2 * BoundaryTag.Size - BoundaryTag.MinSplit;
@@ -72,7 +107,7 @@ internal unsafe struct TreeHeap
         nint request = RoundSize(size);
         _gate.Enter();
         nint memory = alignment <= BoundaryTag.Granularity ? TakeUnaligned(request) : TakeCounted(request, alignment);
-        _gate.Exit();
+        ExitGate();
         return memory;
     }
 
@@ -95,7 +130,7 @@ internal unsafe struct TreeHeap
             *(nint*)memory = first;
             first = memory;
         }
-        _gate.Exit();
+        ExitGate();
         return taken;
     }
 
@@ -129,17 +164,11 @@ internal unsafe struct TreeHeap
     {
         nint header = BoundaryTag.HeaderOf(memory);
         _gate.Enter();
-        try
-        {
-            if (!BoundaryTag.IsUsed(header) || Diagnostics.FreedBlockKey.HasKey(memory, _key))
-                return false;
+        bool live = BoundaryTag.IsUsed(header) && !Diagnostics.FreedBlockKey.HasKey(memory, _key);
+        if (live)
             Give(memory, header);
-            return true;
-        }
-        finally
-        {
-            _gate.Exit();
-        }
+        ExitGate();
+        return live;
     }
 
     /// <summary>
@@ -156,7 +185,7 @@ internal unsafe struct TreeHeap
             Give(memory, BoundaryTag.HeaderOf(memory));
             memory = next;
         }
-        _gate.Exit();
+        ExitGate();
     }
 
     // Takes back a live block: held for reuse while what is held stays a small share of what is in use (HeldShare),
@@ -166,9 +195,29 @@ internal unsafe struct TreeHeap
         nint size = BoundaryTag.BlockSize(header);
         _allocatedBytes -= size;
         if ((_quick.HeldBytes + size) * HeldShare <= _allocatedBytes + MinHeldAllowance && _quick.TryPush(memory, size))
+        {
             ((nint*)memory)[1] = _key;
-        else
-            Release(header);
+            return;
+        }
+        Release(header);
+
+        // Over their share because the bytes in use have fallen since the blocks were held: each such free merges one
+        // more held block back, so the lists shrink with the heap rather than pin its chunks until garbage collection.
+        if (_quick.HeldBytes * HeldShare > _allocatedBytes + MinHeldAllowance)
+            ReleaseOneHeld();
+    }
+
+    // Merges one held block back into the tree, taking the lists in turn. Under the lock.
+    private void ReleaseOneHeld()
+    {
+        nint memory = _quick.PopAny(ref _trimCursor);
+        if (memory == 0)
+        {
+            _trimCursor = 0;
+            memory = _quick.PopAny(ref _trimCursor);
+        }
+        ((nint*)memory)[1] = 0;  // the key must not outlive the block's time on the list (see ReleaseHeld)
+        Release(BoundaryTag.HeaderOf(memory));
     }
 
     /// <summary>Whether a block is free: released to the tree or held on a quick list (see <see cref="Free"/>).</summary>
@@ -199,7 +248,7 @@ internal unsafe struct TreeHeap
 
         nint newBlockSize = ShapeUsedBlock(header, end, request);
         _allocatedBytes += newBlockSize - size;
-        _gate.Exit();
+        ExitGate();
         return true;
     }
 
@@ -214,7 +263,7 @@ internal unsafe struct TreeHeap
         nint header = Take(pageSize - BoundaryTag.Size, pageSize, headerAligned: true);
         if (header != 0)
             PageMapEntry(header) = (byte)(bucketIndex + 1);
-        _gate.Exit();
+        ExitGate();
         return header;
     }
 
@@ -224,7 +273,7 @@ internal unsafe struct TreeHeap
         _gate.Enter();
         PageMapEntry(page) = 0;
         Release(page);
-        _gate.Exit();
+        ExitGate();
     }
 
     // A page's byte in its chunk's page map (see RegionHeader.Pages).
@@ -239,22 +288,94 @@ internal unsafe struct TreeHeap
     {
         _gate.Enter();
         ReleaseHeld();
+        nint empty = TakeEmptyChunks(now: 0, retentionTicks: 0);
+        _gate.Exit();
+        ReturnToOS(empty);
+    }
+
+    // Leaves the lock, and then gives back to the OS the empty chunks that are due. Every public member that takes the
+    // lock (other than the garbage collection and the checks) leaves it here, so that any operation can find them due.
+    // The clock is read every ClockCheckInterval calls that find something kept, or on every such call when nothing is to be kept.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ExitGate()
+    {
+        nint due = 0;
+        if (_retentionTicks >= 0 && (_emptyChunks | _quick.Count) != 0 && (_retentionTicks == 0 || --_untilClockCheck <= 0))
+            due = TakeDueChunks();
+        _gate.Exit();
+        if (due != 0)
+            ReturnToOS(due);
+    }
+
+    // Under the lock, with some chunk empty or some block held, when the clock is to be read: merges back the held
+    // blocks when the retention has passed since they were last merged (a held block keeps its chunk from emptying), and
+    // returns the empty chunks due back to the OS, taken out of the heap and linked through their headers' Next, or 0.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint TakeDueChunks()
+    {
+        _untilClockCheck = ClockCheckInterval;
+        long now = Stopwatch.GetTimestamp();
+        if (_quick.Count != 0 && now - _heldReleasedAt >= _retentionTicks)
+        {
+            ReleaseHeld();
+            _heldReleasedAt = now;
+            now = Stopwatch.GetTimestamp();  // the chunks the merge emptied were stamped after the first reading
+        }
+        return now < _nextExpiry ? 0 : TakeEmptyChunks(now, _retentionTicks);
+    }
+
+    /// <summary>
+    /// Under the lock: takes out of the heap every empty chunk that has been empty for <paramref name="retentionTicks"/>
+    /// at <paramref name="now"/> (every one when 0) and links them through their headers' Next; notes when the
+    /// earliest of those left is due.
+    /// </summary>
+    private nint TakeEmptyChunks(long now, long retentionTicks)
+    {
+        nint taken = 0;
+        long nextExpiry = long.MaxValue;
         nint chunk = _chunks;
         while (chunk != 0)
         {
-            nint next = ((ChunkHeader*)chunk)->Next;
+            var header = (ChunkHeader*)chunk;
+            nint next = header->Next;
             nint first = chunk + FirstBlockOffset;
-            if (!BoundaryTag.IsUsed(first) && BoundaryTag.Next(first) == chunk + _chunkSize - BoundaryTag.Size)
+            if (!BoundaryTag.IsUsed(first) && IsWholeChunk(first))
             {
-                RemoveFree(BoundaryTag.Memory(first));
-                Unlink(chunk);
-                _reservedBytes -= _chunkSize;
-                OSSchema.FreeBlock(chunk);
+                if (retentionTicks == 0 || now - header->EmptySince >= retentionTicks)
+                {
+                    RemoveFree(BoundaryTag.Memory(first));
+                    Unlink(chunk);
+                    _reservedBytes -= _chunkSize;
+                    _emptyChunks--;
+                    header->Next = taken;
+                    taken = chunk;
+                }
+                else
+                {
+                    nextExpiry = Math.Min(nextExpiry, header->EmptySince + retentionTicks);
+                }
             }
             chunk = next;
         }
-        _gate.Exit();
+        _nextExpiry = nextExpiry;
+        return taken;
     }
+
+    /// <summary>Gives chunks taken by <see cref="TakeEmptyChunks"/> back to the OS; outside the lock.</summary>
+    private static void ReturnToOS(nint chunks)
+    {
+        while (chunks != 0)
+        {
+            nint next = ((ChunkHeader*)chunks)->Next;
+            OSSchema.FreeBlock(chunks);
+            chunks = next;
+        }
+    }
+
+    /// <summary>Whether the block at <paramref name="header"/> spans its whole chunk, fence to fence.</summary>
+    private readonly bool IsWholeChunk(nint header)
+        => (header & (_chunkSize - 1)) == FirstBlockOffset
+            && BoundaryTag.Next(header) == header - FirstBlockOffset + _chunkSize - BoundaryTag.Size;
 
     /// <summary>Checks the free tree's invariants and that every chunk's block chain is consistent; null when all hold.</summary>
     public string? Validate()
@@ -273,8 +394,12 @@ internal unsafe struct TreeHeap
                 return "quick lists: " + error;
 
             int freeBlocks = 0;
+            int emptyChunks = 0;
             for (nint chunk = _chunks; chunk != 0; chunk = ((ChunkHeader*)chunk)->Next)
             {
+                nint firstBlock = chunk + FirstBlockOffset;
+                if (!BoundaryTag.IsUsed(firstBlock) && IsWholeChunk(firstBlock))
+                    emptyChunks++;
                 nint backFence = chunk + _chunkSize - BoundaryTag.Size;
                 nint previous = chunk + FrontFenceOffset;
                 nint block = BoundaryTag.Next(previous);
@@ -297,6 +422,8 @@ internal unsafe struct TreeHeap
                 if (BoundaryTag.Prev(backFence) != previous)
                     return $"chunk 0x{chunk:X}: back fence has a wrong previous link";
             }
+            if (emptyChunks != _emptyChunks)
+                return $"{emptyChunks} empty chunks but {_emptyChunks} counted";
             return freeBlocks == _free.Count + _bins.Count ? null : $"{freeBlocks} free blocks in chunks but {_free.Count} in the tree and {_bins.Count} in bins";
         }
         finally
@@ -346,6 +473,8 @@ internal unsafe struct TreeHeap
         {
             RemoveFree(node);
             header = BoundaryTag.HeaderOf(node);
+            if (IsWholeChunk(header))
+                _emptyChunks--;
         }
         else
         {
@@ -491,6 +620,18 @@ internal unsafe struct TreeHeap
         BoundaryTag.SetFree(header, end - header - BoundaryTag.Size);
         BoundaryTag.SetPrev(end, header);
         InsertFree(BoundaryTag.Memory(header));
+        if (IsWholeChunk(header))
+            ChunkEmptied((ChunkHeader*)(header - FirstBlockOffset));
+    }
+
+    // Under the lock: the chunk's last used block has just been freed.
+    private void ChunkEmptied(ChunkHeader* chunk)
+    {
+        _emptyChunks++;
+        if (_retentionTicks < 0)
+            return;
+        chunk->EmptySince = Stopwatch.GetTimestamp();
+        _nextExpiry = Math.Min(_nextExpiry, chunk->EmptySince + _retentionTicks);
     }
 
     /// <summary>Takes a new chunk from the OS; returns the header of its one free block (not yet in the tree), or 0.</summary>
