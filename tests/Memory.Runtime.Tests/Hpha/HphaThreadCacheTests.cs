@@ -92,7 +92,8 @@ public sealed unsafe class HphaThreadCacheTests
     [Fact]
     public void Tree_blocks_up_to_one_and_a_half_kibibytes_are_cached_and_not_counted_live()
     {
-        var schema = new HphaSchema(Cached);
+        // At 16 KiB per size a class of 1216 bytes holds up to 53 blocks and starts at 13, so a miss takes 6.
+        var schema = new HphaSchema(new HphaOptions { ThreadCacheBytesPerSize = 16 * 1024 });
         nint block = schema.Allocate(1200, 0);
         long usable = schema.AllocationSize(block);
         Assert.Equal(usable, schema.NumAllocatedBytes);
@@ -154,6 +155,30 @@ public sealed unsafe class HphaThreadCacheTests
 
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.InRange(schema.CachedBytes, 64, 1024);
+    }
+
+    [Fact]
+    public void A_list_starts_at_a_quarter_of_its_bound_grows_with_use_and_shrinks_back_on_garbage_collection()
+    {
+        // 64-byte blocks at 4 KiB per size: at most 64 blocks, starting at 16 with batches of 8.
+        var schema = new HphaSchema(Cached);
+        nint first = schema.Allocate(64, 0);
+        Assert.Equal(7, schema.CallingThreadCachedBlocks);  // the first refill: a batch of 8, one to the caller
+
+        var blocks = Enumerable.Range(0, 200).Select(_ => schema.Allocate(64, 0)).Append(first).ToArray();
+        foreach (nint block in blocks)
+            schema.DeAllocate(block, 0, 0);
+
+        // Grown to its bound by the trips to the bucket: between half of it (after a flush) and all of it.
+        Assert.InRange(schema.CallingThreadCachedBlocks, 32, 64);
+
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.CallingThreadCachedBlocks);
+        nint again = schema.Allocate(64, 0);
+        Assert.Equal(7, schema.CallingThreadCachedBlocks);  // back to the starting bound's batch
+        schema.DeAllocate(again, 0, 0);
+        schema.GarbageCollect();
+        Assert.Equal(0, schema.ReservedBytes);
     }
 
     [Fact]

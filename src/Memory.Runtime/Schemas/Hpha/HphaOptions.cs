@@ -8,7 +8,7 @@ namespace Memory.Schemas;
 /// </summary>
 public sealed record HphaOptions
 {
-    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, empty chunks kept for a second, up to 1 GiB of freed big blocks kept, thread caches of 4 KiB per size.</summary>
+    /// <summary>The defaults: 16 KiB pages, 1 MiB chunks, big blocks above 256 KiB, one empty page kept per bucket, empty chunks kept for a second, up to 1 GiB of freed big blocks kept, thread caches of up to 16 KiB per size.</summary>
     public static HphaOptions Default => s_default ?? LazyInitializer.EnsureInitialized(ref s_default, static () => new());
 
     // Created on first use, not in the type initialiser (rule MEM0003).
@@ -66,14 +66,17 @@ public sealed record HphaOptions
     /// <summary>
     /// Bytes of free small blocks of one size that each thread may keep for itself, in front of the shared buckets
     /// (see <see cref="HphaSchema"/>). A thread allocates from and frees into its cache without taking a lock, and
-    /// moves half a cache at a time to and from the bucket. With caches, small requests are served by 20 size classes
-    /// (see <see cref="HphaSchema"/>). The bound is per class and per thread; blocks above 256 bytes count as 256 against
-    /// it, so every list holds at least as many blocks as a 256-byte one (16 at the default). Tree blocks of 1025 B to
-    /// 1.5 KiB are cached by classes 64 bytes apart, each bound at four sizes' worth. A thread using every size holds at
-    /// most about 64 times this much (32 in small blocks, 32 in tree blocks: 256 KiB at the default); what it holds is
-    /// returned when it exits, when the next thread starts after it has, and on garbage collection. 0 disables the caches. At most 64 KiB; default 4 KiB.
+    /// moves half a list at a time to and from the bucket. A list starts at a quarter of this bound and doubles its
+    /// bound each time it has to go to the bucket, up to this: sizes a thread keeps cycling through get long lists and
+    /// rare trips to the bucket's lock, sizes it uses now and then hold little. With caches, small requests are served by
+    /// 20 size classes (see <see cref="HphaSchema"/>). The bound is per class and per thread; blocks above 256 bytes count
+    /// as 256 against it, so every list may hold as many blocks as a 256-byte one (64 at the default). Tree blocks of
+    /// 1025 B to 1.5 KiB are cached by classes 64 bytes apart, each bound at four sizes' worth. A thread using every size
+    /// holds at most about 64 times this much (32 in small blocks, 32 in tree blocks: 1 MiB at the default); what it
+    /// holds is returned, and its lists taken back to their starting bounds, when it exits, when the next thread starts
+    /// after it has, and on garbage collection. 0 disables the caches. At most 64 KiB; default 16 KiB.
     /// </summary>
-    public int ThreadCacheBytesPerSize { get; init; } = 4 * 1024;
+    public int ThreadCacheBytesPerSize { get; init; } = 16 * 1024;
 
     /// <summary>The largest <see cref="ThreadCacheBytesPerSize"/>.</summary>
     public const int MaxThreadCacheBytesPerSize = 64 * 1024;

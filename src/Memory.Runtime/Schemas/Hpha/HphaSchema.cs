@@ -18,8 +18,9 @@ namespace Memory.Schemas;
 /// <item><description>
 /// <b>Thread caches</b> in front of the small-block buckets and the tree's blocks of 1025 B to 1.5 KiB (not part of
 /// O3DE's HPHA): each thread keeps up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size,
-/// allocates from and frees into them without a lock, and moves half a cache at a time to and from the bucket or the
-/// tree under one lock, so threads working on the same sizes rarely meet. A block freed by another thread joins the
+/// allocates from and frees into them without a lock, and moves half a list at a time to and from the bucket or the
+/// tree under one lock, so threads working on the same sizes rarely meet. A list starts at a quarter of that bound and
+/// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A block freed by another thread joins the
 /// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class

@@ -16,6 +16,13 @@ namespace Memory.Schemas.Hpha;
 /// that is free in its bucket is caught by the bucket's own key before it could enter a cache.
 /// </para>
 /// <para>
+/// A list starts at a quarter of its bound and doubles its bound on each trip to the bucket or the tree (a refill of an
+/// empty list, a free into a full one), up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/>: the sizes a thread
+/// keeps cycling through get long lists and batches, so it seldom takes a lock, while sizes it uses now and then hold
+/// little. Returning the whole cache (garbage collection, a stale cache, the thread's exit) takes every list back to
+/// its starting bound.
+/// </para>
+/// <para>
 /// Cached blocks count as allocated in their buckets and are subtracted by the heap (<see cref="CachedBytes"/>), so
 /// the heap's live bytes stay exact whenever the threads are quiet. Only the owning thread touches the lists, except
 /// after it has exited, when <see cref="HphaThreadCaches"/> hands the cache back to the heap; other threads only set
@@ -29,7 +36,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
 
     /// <summary>
     /// Small blocks larger than this count as this many bytes against the per-size bound, so the largest sizes keep as
-    /// many blocks as 256-byte ones (16 at the default 4 KiB). A list refills or flushes about every (bound / 2)^2 calls
+    /// many blocks as 256-byte ones (64 at the default 16 KiB). A list refills or flushes about every (bound / 2)^2 calls
     /// under a random mix of frees and allocations; at 8 blocks that was every 16 calls, each a trip to the bucket's lock.
     /// </summary>
     private const int CountedSizeCeiling = 256;
@@ -48,7 +55,8 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     private TreeBins _treeBins;
     private long _cachedTreeBytes;
 
-    // A bucket's list, its bound and the block size sit together, so the fast paths read one place.
+    // A bucket's list, its bound and the block size sit together, so the fast paths read one place. Limit is the bound
+    // now (0: the size is not cached), MaxLimit the most it may grow to; a refill or flush moves Batch blocks.
     private struct Bin
     {
         public nint Head;
@@ -56,6 +64,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         public int Limit;
         public int Batch;
         public int Size;
+        public int MaxLimit;
     }
 
     public HphaThreadCache(HphaHeap heap)
@@ -152,12 +161,14 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             ref Bin bin = ref _bins[index];
             if (bin.Count > 0)
                 Flush(ref bin, index, bin.Count);
+            SetLimit(ref bin, StartingLimit(bin.MaxLimit));
         }
         for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
         {
             ref Bin bin = ref _treeBins[treeClass];
             if (bin.Count > 0)
                 FlushTree(ref bin, bin.Count);
+            SetLimit(ref bin, StartingLimit(bin.MaxLimit));
         }
     }
 
@@ -221,7 +232,11 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         bin.Count++;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + usable);
         if (bin.Count > bin.Limit)
-            FlushTree(ref bin, bin.Batch);
+        {
+            Grow(ref bin);
+            if (bin.Count > bin.Limit)
+                FlushTree(ref bin, bin.Batch);
+        }
         return true;
     }
 
@@ -249,6 +264,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         bin.Head = rest;
         bin.Count = taken - 1;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + bytes);
+        Grow(ref bin);
         return first;
     }
 
@@ -297,6 +313,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         bin.Head = *(nint*)head;
         bin.Count = taken - 1;
         ((nint*)head)[1] = 0;
+        Grow(ref bin);
         return head;
     }
 
@@ -314,7 +331,11 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         bin.Head = block;
         bin.Count++;
         if (bin.Count > bin.Limit)
-            Flush(ref bin, index, bin.Batch);
+        {
+            Grow(ref bin);
+            if (bin.Count > bin.Limit)
+                Flush(ref bin, index, bin.Batch);
+        }
         return true;
     }
 
@@ -334,26 +355,42 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         _heap.Small.ReturnBlocks(index, first, count, ref _heap.Tree);
     }
 
-    // Bound per size from the option (sizes above CountedSizeCeiling counted as that), at most MaxBlocksPerSize blocks;
-    // batches move half a list. 8-byte blocks have no second word for the key, so bucket 0 is never cached; nor is a size
-    // larger than the bound.
+    // A list's trip to the bucket or the tree: its bound doubles, up to its most (see the remarks).
+    private static void Grow(ref Bin bin)
+    {
+        if (bin.Limit < bin.MaxLimit)
+            SetLimit(ref bin, Math.Min(bin.Limit * 2, bin.MaxLimit));
+    }
+
+    // Batches move half a list.
+    private static void SetLimit(ref Bin bin, int limit)
+    {
+        bin.Limit = limit;
+        bin.Batch = Math.Max(1, limit / 2);
+    }
+
+    private static int StartingLimit(int maxLimit) => maxLimit == 0 ? 0 : Math.Max(1, maxLimit / 4);
+
+    // Most blocks per size from the option (sizes above CountedSizeCeiling counted as that), at most MaxBlocksPerSize;
+    // lists start at a quarter of it. 8-byte blocks have no second word for the key, so bucket 0 is never cached; nor is
+    // a size larger than the bound.
     private void InitializeBins(int bytesPerSize)
     {
         for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
         {
             // A class spans four 16-byte sizes, so it has their four bounds (see TreeClassSpacing).
             int classBytes = bytesPerSize * (TreeClassSpacing / BoundaryTag.Granularity);
-            int limit = Math.Min(classBytes / (TreeClassBase + TreeClassSpacing * (treeClass + 1)), MaxBlocksPerSize);
-            _treeBins[treeClass].Limit = limit;
-            _treeBins[treeClass].Batch = Math.Max(1, limit / 2);
+            int maxLimit = Math.Min(classBytes / (TreeClassBase + TreeClassSpacing * (treeClass + 1)), MaxBlocksPerSize);
+            _treeBins[treeClass].MaxLimit = maxLimit;
+            SetLimit(ref _treeBins[treeClass], StartingLimit(maxLimit));
         }
         for (int index = 1; index < SmallBlockBuckets.Count; index++)
         {
             int size = SmallBlockBuckets.SizeOf(index);
-            int limit = Math.Min(bytesPerSize / Math.Min(size, CountedSizeCeiling), MaxBlocksPerSize);
+            int maxLimit = Math.Min(bytesPerSize / Math.Min(size, CountedSizeCeiling), MaxBlocksPerSize);
             _bins[index].Size = size;
-            _bins[index].Limit = limit;
-            _bins[index].Batch = Math.Max(1, limit / 2);
+            _bins[index].MaxLimit = maxLimit;
+            SetLimit(ref _bins[index], StartingLimit(maxLimit));
         }
     }
 
