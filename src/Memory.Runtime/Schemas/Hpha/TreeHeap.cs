@@ -27,11 +27,12 @@ namespace Memory.Schemas.Hpha;
 /// A chunk whose only block is free again is <em>empty</em>. It is kept for reuse for the heap's retention time
 /// (<see cref="HphaOptions.EmptyChunkRetention"/>) and then returned to the OS, and <see cref="GarbageCollect"/> returns
 /// every empty chunk at once. Best fit takes an empty chunk's block last (it is the largest there is), so a chunk that
-/// empties tends to stay empty while the others have room. The heap counts its empty chunks, so that while there are
-/// none the policy costs one comparison per operation; while there are some, every <see cref="ClockCheckInterval"/>th
-/// operation reads the clock, and a walk of the chunk list finds the expired ones once the earliest is due. Chunks go
-/// back to the OS after the lock is released: the system call must not hold up the other threads. Blocks held on the
-/// quick lists would keep their chunks from ever emptying, so the same checks merge them back once per retention time.
+/// empties tends to stay empty while the others have room. Blocks held on the quick lists would keep their chunks from
+/// ever emptying, so the same policy merges them back once per retention time. The heap counts its empty chunks and
+/// held blocks: while it keeps neither, the policy costs a comparison per operation; otherwise every
+/// <see cref="ClockCheckInterval"/>th operation reads the clock, and a walk of the chunk list finds the expired chunks
+/// once the earliest is due. Chunks go back to the OS after the lock is released: the system call must not hold up the
+/// other threads.
 /// </para>
 /// <para>Every public member takes the heap's lock except <see cref="BlockSize"/>, which reads a live block.</para>
 /// </remarks>
@@ -45,7 +46,7 @@ internal unsafe struct TreeHeap
     private const int HeldShare = 8;
     private const int MinHeldAllowance = 64 * 1024 * HeldShare;
 
-    /// <summary>While some chunk is empty, the clock is read once in this many operations to see whether one is due back to the OS.</summary>
+    /// <summary>While some chunk is empty or some block held, the clock is read once in this many operations to see whether either is due.</summary>
     private const int ClockCheckInterval = 256;
 
     private SpinGate _gate;
