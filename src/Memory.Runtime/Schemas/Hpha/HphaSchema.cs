@@ -20,8 +20,8 @@ namespace Memory.Schemas;
 /// O3DE's HPHA): each thread keeps up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size,
 /// allocates from and frees into them without a lock, and moves half a list at a time to and from the bucket or the
 /// tree under one lock, so threads working on the same sizes rarely meet. A list starts at a quarter of that bound and
-/// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A block freed by another thread joins the
-/// freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
+/// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A block freed by
+/// another thread joins the freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class
 /// (16 to 128 bytes 16 apart, then four per doubling: 160, 192, ... 1024), so

@@ -339,12 +339,11 @@ internal unsafe struct TreeHeap
         {
             var header = (ChunkHeader*)chunk;
             nint next = header->Next;
-            nint first = chunk + FirstBlockOffset;
-            if (!BoundaryTag.IsUsed(first) && IsWholeChunk(first))
+            if (IsEmpty(chunk))
             {
                 if (retentionTicks == 0 || now - header->EmptySince >= retentionTicks)
                 {
-                    RemoveFree(BoundaryTag.Memory(first));
+                    RemoveFree(BoundaryTag.Memory(chunk + FirstBlockOffset));
                     Unlink(chunk);
                     _reservedBytes -= _chunkSize;
                     _emptyChunks--;
@@ -373,6 +372,13 @@ internal unsafe struct TreeHeap
         }
     }
 
+    /// <summary>Whether the chunk holds no used block: its first block is free and spans it.</summary>
+    private readonly bool IsEmpty(nint chunk)
+    {
+        nint first = chunk + FirstBlockOffset;
+        return !BoundaryTag.IsUsed(first) && IsWholeChunk(first);
+    }
+
     /// <summary>Whether the block at <paramref name="header"/> spans its whole chunk, fence to fence.</summary>
     private readonly bool IsWholeChunk(nint header)
         => (header & (_chunkSize - 1)) == FirstBlockOffset
@@ -398,8 +404,7 @@ internal unsafe struct TreeHeap
             int emptyChunks = 0;
             for (nint chunk = _chunks; chunk != 0; chunk = ((ChunkHeader*)chunk)->Next)
             {
-                nint firstBlock = chunk + FirstBlockOffset;
-                if (!BoundaryTag.IsUsed(firstBlock) && IsWholeChunk(firstBlock))
+                if (IsEmpty(chunk))
                     emptyChunks++;
                 nint backFence = chunk + _chunkSize - BoundaryTag.Size;
                 nint previous = chunk + FrontFenceOffset;
