@@ -620,6 +620,9 @@ internal unsafe struct TreeHeap
         nint previous = BoundaryTag.Prev(header);
         if (!BoundaryTag.IsUsed(previous))
         {
+            // The block's own header is left inside the merged block: marked free, so that freeing the block again is
+            // refused (see Free) rather than read as a live block. It lies past the neighbour's tree node.
+            BoundaryTag.SetFree(header, BoundaryTag.BlockSize(header));
             RemoveFree(BoundaryTag.Memory(previous));
             header = previous;
         }
