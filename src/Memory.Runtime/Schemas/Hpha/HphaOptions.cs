@@ -51,6 +51,8 @@ public sealed record HphaOptions
     /// back for quick reuse of their size are merged into their chunks once per this time, so that they cannot keep a
     /// chunk from emptying. <see cref="TimeSpan.Zero"/> returns a chunk as soon as it empties (and holds no freed
     /// blocks); <see cref="Timeout.InfiniteTimeSpan"/> keeps every chunk until garbage collection. Default 1 second.
+    /// A double free is recognised only while the block's chunk is held: freeing a block whose chunk has gone back to
+    /// the OS reads unmapped memory, as it would after <c>GarbageCollect</c>.
     /// </summary>
     public TimeSpan EmptyChunkRetention { get; init; } = TimeSpan.FromSeconds(1);
 
