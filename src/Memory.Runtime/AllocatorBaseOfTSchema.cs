@@ -76,23 +76,18 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         if (size < 0 || (alignment & (alignment - 1)) != 0 || alignment < 0)
             ThrowInvalidRequest(size, alignment);
 
+        // The fast and counting paths share one inlined copy of the schema's code: two copies doubled the code at every
+        // call site, and with a profile that saw both paths the JIT laid one of them out as cold.
         int path = Path;
-        if (path == FastPath)
-        {
-            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
-            return pointer != 0 ? pointer : AllocateAfterOutOfMemory(size, alignment, name, file, line);
-        }
+        if (path > CountingPath)
+            return AllocateTracked(size, alignment, name, file, line, mayRetry: true);
 
+        nint pointer = AllocateFromSchema(size, alignment, name, file, line);
+        if (pointer == 0)
+            return AllocateAfterOutOfMemory(size, alignment, name, file, line);
         if (path == CountingPath)
-        {
-            nint pointer = AllocateFromSchema(size, alignment, name, file, line);
-            if (pointer == 0)
-                return AllocateAfterOutOfMemory(size, alignment, name, file, line);
             Count(UsableSize(pointer, size));
-            return pointer;
-        }
-
-        return AllocateTracked(size, alignment, name, file, line, mayRetry: true);
+        return pointer;
     }
 
     /// <inheritdoc/>
@@ -103,22 +98,18 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             return;
 
         int path = Path;
-        if (path == FastPath)
+        if (path > CountingPath)
         {
-            _schema.DeAllocate(pointer, size, alignment);
+            DeAllocateTracked(pointer, size, alignment);
             return;
         }
 
+        // One inlined copy of the schema's free for both paths, as in Allocate. Counted once the schema has taken the
+        // block: a free it refuses (a double free) changes no count.
+        nint usable = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
+        _schema.DeAllocate(pointer, size, alignment);
         if (path == CountingPath)
-        {
-            // Counted once the schema has taken the block: a free it refuses (a double free) changes no count.
-            nint usable = _schema.AllocationSize(pointer);
-            _schema.DeAllocate(pointer, size, alignment);
             Uncount(usable);
-            return;
-        }
-
-        DeAllocateTracked(pointer, size, alignment);
     }
 
     /// <inheritdoc/>
