@@ -19,7 +19,9 @@ namespace Memory.Schemas;
 /// <b>Thread caches</b> in front of the small-block buckets and the tree's blocks of 1025 B to 1.5 KiB (not part of
 /// O3DE's HPHA): each thread keeps up to <see cref="HphaOptions.ThreadCacheBytesPerSize"/> of free blocks per size,
 /// allocates from and frees into them without a lock, and moves half a list at a time to and from the bucket or the
-/// tree under one lock, so threads working on the same sizes rarely meet. A list starts at a quarter of that bound and
+/// tree under one lock, so threads working on the same sizes rarely meet. A bucket keeps a few flushed half-lists whole
+/// and hands each to the next cache that refills, so blocks one thread frees and another allocates cross in batches
+/// without touching their pages. A list starts at a quarter of that bound and
 /// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A block freed by
 /// another thread joins the freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
@@ -139,6 +141,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>Chunks of the tree heap that hold no block, kept for reuse (for tests).</summary>
     internal int EmptyChunkCount => _heap.Tree.EmptyChunkCount;
+
+    /// <summary>Small blocks held in the buckets as whole batches flushed by thread caches (for tests).</summary>
+    internal int HeldSmallBlocks => _heap.Small.HeldBlocks;
 
     /// <summary>Bytes of freed tree blocks held on the quick lists (for tests).</summary>
     internal long HeldTreeBytes => _heap.Tree.HeldBytes;

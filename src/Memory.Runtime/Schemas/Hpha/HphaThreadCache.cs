@@ -160,7 +160,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         {
             ref Bin bin = ref _bins[index];
             if (bin.Count > 0)
-                Flush(ref bin, index, bin.Count);
+                Flush(ref bin, index, bin.Count, mayHold: false);
             SetLimit(ref bin, StartingLimit(bin.MaxLimit));
         }
         for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
@@ -334,7 +334,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         {
             Grow(ref bin);
             if (bin.Count > bin.Limit)
-                Flush(ref bin, index, bin.Batch);
+                Flush(ref bin, index, bin.Batch, mayHold: true);
         }
         return true;
     }
@@ -343,16 +343,18 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref Bin BinAt(int index) => ref Unsafe.Add(ref Unsafe.As<Bins, Bin>(ref _bins), index);
 
-    // Detaches the first count blocks of a list and gives them to the bucket.
-    private void Flush(ref Bin bin, int index, int count)
+    // Detaches the first count blocks of a list and gives them to the bucket: whole, for another cache's next refill,
+    // when mayHold and the bucket has room (a flush of a full list); else back to their pages (returning the cache).
+    private void Flush(ref Bin bin, int index, int count, bool mayHold)
     {
         nint first = bin.Head;
         nint last = first;
         for (int i = 1; i < count; i++)
             last = *(nint*)last;
         bin.Head = *(nint*)last;
+        *(nint*)last = 0; // a held batch becomes a refilling cache's whole list
         bin.Count -= count;
-        _heap.Small.ReturnBlocks(index, first, count, ref _heap.Tree);
+        _heap.Small.ReturnBlocks(index, first, count, mayHold, ref _heap.Tree);
     }
 
     // A list's trip to the bucket or the tree: its bound doubles, up to its most (see the remarks).

@@ -19,6 +19,14 @@ namespace Memory.Schemas.Hpha;
 /// is aligned to it, which is how aligned small requests are served without padding.
 /// </para>
 /// <para>
+/// For the thread caches a bucket also holds up to <see cref="HeldBatchesPerBucket"/> whole batches: the blocks a
+/// cache flushes, kept linked as the cache had them, for the next cache that refills to take in one step. A block
+/// freed on one thread and allocated on another (a producer and a consumer) then passes through the bucket's lock
+/// once per batch rather than once per block, and no page is touched on the way. Held blocks keep the caches' key
+/// in their second word, so freeing one again is still a double free. They count as neither live nor cached, and
+/// <see cref="GarbageCollect"/> puts them back on their pages.
+/// </para>
+/// <para>
 /// A page whose last block is freed stays in its bucket for reuse, up to <c>emptyPagesKept</c> per bucket;
 /// more go back to the tree at once, where neighbours merge and any size can reuse them.
 /// <see cref="GarbageCollect"/> returns every empty page.
@@ -34,6 +42,12 @@ internal unsafe struct SmallBlockBuckets
 
     /// <summary>The number of buckets.</summary>
     public const int Count = MaxSize / Spacing;
+
+    /// <summary>
+    /// The most flushed batches a bucket holds for the next refill. A producer and a consumer need one or two; more
+    /// would only keep pages in use (a batch is at most half a cache list: 16 KiB at the default options).
+    /// </summary>
+    public const int HeldBatchesPerBucket = 4;
 
     private BucketArray _buckets;
     private readonly nint _pageSize;
@@ -170,9 +184,10 @@ internal unsafe struct SmallBlockBuckets
     public readonly nint Key => _key;
 
     /// <summary>
-    /// Takes up to <paramref name="count"/> blocks of bucket <paramref name="index"/> under one lock, for a thread
-    /// cache: linked through their first words, each with <paramref name="cacheKey"/> in its second, as blocks in a
-    /// cache are kept. Returns how many were taken (fewer only when the OS has no memory for a new page).
+    /// Takes blocks of bucket <paramref name="index"/> under one lock, for a thread cache: linked through their first
+    /// words (the last link 0), each with <paramref name="cacheKey"/> in its second, as blocks in a cache are kept.
+    /// A batch another cache flushed is taken whole, whatever its length; otherwise up to <paramref name="count"/>
+    /// blocks come from the pages. Returns how many were taken: 0 only when the OS has no memory for a new page.
     /// </summary>
     /// <remarks>The bucket must hold blocks of two words at least (not bucket 0). Taken blocks count as allocated here.</remarks>
     public int TakeBlocks(int index, int count, nint cacheKey, ref TreeHeap tree, out nint head)
@@ -183,6 +198,15 @@ internal unsafe struct SmallBlockBuckets
         bucket.Gate.Enter();
         try
         {
+            if (bucket.HeldBatches > 0)
+            {
+                int last = --bucket.HeldBatches;
+                head = (nint)bucket.HeldHeads[last];
+                taken = bucket.HeldCounts[last];
+                bucket.AllocatedBytes += (long)taken * bucket.ElementSize;
+                return taken;
+            }
+
             while (taken < count)
             {
                 var page = (SmallPage*)bucket.Pages;
@@ -219,34 +243,74 @@ internal unsafe struct SmallBlockBuckets
 
     /// <summary>
     /// Gives back <paramref name="count"/> blocks of bucket <paramref name="index"/> from a thread cache, under one
-    /// lock: the list starts at <paramref name="head"/> and is linked through the blocks' first words.
+    /// lock: the list starts at <paramref name="head"/> and is linked through the blocks' first words. With
+    /// <paramref name="mayHold"/>, the list is kept whole for the next cache that refills while the bucket has room
+    /// for a batch (the list must then end with a 0 link, and its blocks keep the caches' key); otherwise, or
+    /// without room, every block goes back to its page.
     /// </summary>
-    public void ReturnBlocks(int index, nint head, int count, ref TreeHeap tree)
+    public void ReturnBlocks(int index, nint head, int count, bool mayHold, ref TreeHeap tree)
     {
         ref Bucket bucket = ref BucketAt(index);
         bucket.Gate.Enter();
         try
         {
-            nint block = head;
-            for (int i = 0; i < count; i++)
+            if (mayHold && bucket.HeldBatches < HeldBatchesPerBucket)
             {
-                nint next = *(nint*)block;
-                // The bucket's key replaces the cache's: a block the bucket hands out later must not look cached.
-                var page = (SmallPage*)(block & ~(_pageSize - 1));
-                FreeList.Push(ref page->FreeList, block, _key, page->ElementSize);
-                int used = page->Used;
-                if (used == page->Capacity)
-                    PushPage(ref bucket, page);
-                page->Used = --used;
-                if (used == 0)
-                    OnPageEmptied(ref bucket, page, ref tree);
-                block = next;
+                int slot = bucket.HeldBatches++;
+                bucket.HeldHeads[slot] = head;
+                bucket.HeldCounts[slot] = count;
             }
+            else
+                ReleaseToPages(ref bucket, head, count, ref tree);
             bucket.AllocatedBytes -= (long)count * bucket.ElementSize;
         }
         finally
         {
             bucket.Gate.Exit();
+        }
+    }
+
+    /// <summary>Puts <paramref name="count"/> linked blocks back on their pages' free lists; under the bucket's lock.</summary>
+    private void ReleaseToPages(ref Bucket bucket, nint head, int count, ref TreeHeap tree)
+    {
+        nint block = head;
+        for (int i = 0; i < count; i++)
+        {
+            nint next = *(nint*)block;
+            // The bucket's key replaces the cache's: a block the bucket hands out later must not look cached.
+            var page = (SmallPage*)(block & ~(_pageSize - 1));
+            FreeList.Push(ref page->FreeList, block, _key, page->ElementSize);
+            int used = page->Used;
+            if (used == page->Capacity)
+                PushPage(ref bucket, page);
+            page->Used = --used;
+            if (used == 0)
+                OnPageEmptied(ref bucket, page, ref tree);
+            block = next;
+        }
+    }
+
+    /// <summary>Blocks held in flushed batches across the buckets (for tests).</summary>
+    public int HeldBlocks
+    {
+        get
+        {
+            int total = 0;
+            for (int index = 0; index < Count; index++)
+            {
+                ref Bucket bucket = ref BucketAt(index);
+                bucket.Gate.Enter();
+                try
+                {
+                    for (int slot = 0; slot < bucket.HeldBatches; slot++)
+                        total += bucket.HeldCounts[slot];
+                }
+                finally
+                {
+                    bucket.Gate.Exit();
+                }
+            }
+            return total;
         }
     }
 
@@ -287,7 +351,7 @@ internal unsafe struct SmallBlockBuckets
         return false;
     }
 
-    /// <summary>Returns every empty page of every bucket to the tree.</summary>
+    /// <summary>Puts the held batches back on their pages, then returns every empty page of every bucket to the tree.</summary>
     public void GarbageCollect(ref TreeHeap tree)
     {
         for (int index = 0; index < Count; index++)
@@ -296,6 +360,12 @@ internal unsafe struct SmallBlockBuckets
             bucket.Gate.Enter();
             try
             {
+                while (bucket.HeldBatches > 0)
+                {
+                    int slot = --bucket.HeldBatches;
+                    ReleaseToPages(ref bucket, (nint)bucket.HeldHeads[slot], bucket.HeldCounts[slot], ref tree);
+                }
+
                 var page = (SmallPage*)bucket.Pages;
                 while (page != null)
                 {
@@ -375,11 +445,12 @@ internal unsafe struct SmallBlockBuckets
     }
 
     /// <summary>
-    /// One bucket: its lock, its pages with free blocks and its byte count (kept under the lock, so exact).
-    /// A cache line each, so that threads using neighbouring sizes do not contend for one line.
+    /// One bucket: its lock, its pages with free blocks, its byte count (kept under the lock, so exact) and the
+    /// batches it holds for the thread caches. Two cache lines each, so that threads using neighbouring sizes do not
+    /// contend for one line.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
-    private struct Bucket
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private unsafe struct Bucket
     {
         [FieldOffset(0)] public SpinGate Gate;
 
@@ -394,6 +465,15 @@ internal unsafe struct SmallBlockBuckets
 
         /// <summary>Pages on the list with no block in use.</summary>
         [FieldOffset(32)] public int EmptyPages;
+
+        /// <summary>Batches held, in the first slots of <see cref="HeldHeads"/> and <see cref="HeldCounts"/>.</summary>
+        [FieldOffset(36)] public int HeldBatches;
+
+        /// <summary>The first block of each held batch; its blocks are linked through their first words, the last link 0.</summary>
+        [FieldOffset(64)] public fixed long HeldHeads[HeldBatchesPerBucket];
+
+        /// <summary>The blocks in each held batch.</summary>
+        [FieldOffset(96)] public fixed int HeldCounts[HeldBatchesPerBucket];
     }
 
     [InlineArray(Count)]
