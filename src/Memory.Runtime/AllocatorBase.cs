@@ -270,7 +270,21 @@ public abstract class AllocatorBase : IAllocator, IDisposable
             bool tracked = mode >= TrackingMode.Records || _checked || _overrun != OverrunDetection.None
                 || _budget is not null || Volatile.Read(ref _guardedBlocks) > 0 || IsDisposed;
             _path = tracked ? TrackedPath : mode == TrackingMode.Counters && !_schemaKeepsCounts ? CountingPath : FastPath;
+            bool counting = mode >= TrackingMode.Counters;
+            if (_schemaKeepsCounts && counting != _schemaCounting)
+            {
+                _schemaCounting = counting;
+                SchemaCountingChanged(counting);
+            }
         }
+    }
+
+    // What the schema was last told by SchemaCountingChanged; under the settings gate.
+    private bool _schemaCounting;
+
+    /// <summary>Tells a schema that keeps its own counts whether the allocator counts now; under the settings gate.</summary>
+    private protected virtual void SchemaCountingChanged(bool counting)
+    {
     }
 
     internal void SetBudget(AllocatorBudget? budget)

@@ -32,6 +32,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 {
     private readonly AllocationCounters _counters;
     private TSchema _schema;
+    private bool _schemaAttached;
     private long _guardPageBytes;
 
     /// <summary>Creates the allocator around a configured schema and registers it.</summary>
@@ -46,9 +47,14 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
     {
         _schema = schema;
         _schema.Attach(this);
+        _schemaAttached = true;
         _counters = Records.Counters;
         if (TSchema.KeepsCounts)
+        {
             _counters.ReadFrom(this);
+            // The base constructor chose the path before the schema was in place: tell the schema now.
+            _schema.CountingChanged(Records.Mode >= TrackingMode.Counters);
+        }
         // Registered once the schema is in place, so reports and metrics never read a default schema.
         AllocatorManager.Register(this);
     }
@@ -191,6 +197,12 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         base.Dispose(disposing);
     }
 
+    private protected sealed override void SchemaCountingChanged(bool counting)
+    {
+        if (_schemaAttached)
+            _schema.CountingChanged(counting);
+    }
+
     SchemaCounts ISchemaCountSource.Read() => _schema.Counts;
 
     void ISchemaCountSource.ResetPeak() => _schema.ResetPeak();
@@ -216,6 +228,14 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             _counters.RemoveConcurrent(size);
         else
             _counters.RemoveLocal(size);
+    }
+
+    // A schema that keeps its own counts saw a guarded block at another size than the user's (guard bytes: the whole
+    // block) or not at all (a guard page): the counters add the difference, so counts are the user's, as for any schema.
+    private void AdjustSchemaCounts(nint usable, BlockLayout layout, nint raw, bool allocation)
+    {
+        nint schemaSize = layout == BlockLayout.GuardBytes ? _schema.AllocationSize(raw) : 0;
+        _counters.AdjustSchemaCounts(usable - schemaSize, layout == BlockLayout.GuardPage ? 1 : 0, allocation);
     }
 
     /// <summary>The usable size of a block just allocated with <paramref name="requested"/> bytes.</summary>
@@ -326,7 +346,11 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
         bool counted = mode >= TrackingMode.Counters;
         if (counted)
+        {
             Count(usable);
+            if (TSchema.KeepsCounts && layout != BlockLayout.Plain)
+                AdjustSchemaCounts(usable, layout, raw, allocation: true);
+        }
         if (isChecked)
         {
             if (!TSchema.ManagesExternalMemory)
@@ -379,6 +403,8 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         // over a block the parent may refuse to take (one it has freed already).
         if (isChecked && !TSchema.ManagesExternalMemory && !TSchema.ForwardsCallSite)
             FillPatterns.Fill(pointer, entry.Size, FillPatterns.Freed);
+        // What a schema that keeps counts saw of a guard-bytes block, read while the block is still live.
+        nint schemaSize = TSchema.KeepsCounts && entry.Counted && entry.Layout == BlockLayout.GuardBytes ? _schema.AllocationSize(entry.Raw) : 0;
         try
         {
             Release(pointer, entry, size, alignment);
@@ -389,7 +415,11 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
             throw;
         }
         if (entry.Counted)
+        {
             Uncount(entry.Size);
+            if (TSchema.KeepsCounts && entry.Layout != BlockLayout.Plain)
+                _counters.AdjustSchemaCounts(-(entry.Size - schemaSize), entry.Layout == BlockLayout.GuardPage ? 1 : 0, allocation: false);
+        }
         if (isChecked)
             Freed!.Remember(pointer, AllocationRecord.FormatCallSite(entry.File, entry.Line));
         RearmBudget();

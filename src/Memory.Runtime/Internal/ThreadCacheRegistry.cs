@@ -26,13 +26,22 @@ internal sealed class ThreadCacheRegistry<TCache>
 {
     private readonly List<TCache> _caches = [];
     private readonly Func<TCache, long>? _carried;
+    private readonly Action<TCache>? _retired;
     private long _retiredCarried;
 
     /// <param name="carried">
     /// A figure of a cache that outlives it (the bytes its thread allocated and did not free): added up over the retired
     /// caches at their retirement, so that <see cref="CarriedTotal"/> stays whole. Null when there is none.
     /// </param>
-    public ThreadCacheRegistry(Func<TCache, long>? carried = null) => _carried = carried;
+    /// <param name="retired">
+    /// Called under the lock with each cache as it is retired, once its blocks are back, for figures the heap keeps
+    /// itself. Null when there is none.
+    /// </param>
+    public ThreadCacheRegistry(Func<TCache, long>? carried = null, Action<TCache>? retired = null)
+    {
+        _carried = carried;
+        _retired = retired;
+    }
 
     /// <summary>How many live threads have a cache here.</summary>
     public int Count
@@ -52,6 +61,16 @@ internal sealed class ThreadCacheRegistry<TCache>
             lock (_caches)
                 return _retiredCarried + SumLocked(_carried!);
         }
+    }
+
+    /// <summary>
+    /// Reads figures of the heap and its caches with no retirement in between: a retirement moves a cache's blocks and
+    /// counts to the heap under this lock, so a read outside it could see them in both places or in neither.
+    /// </summary>
+    public T Read<T>(Func<T> read)
+    {
+        lock (_caches)
+            return read();
     }
 
     /// <summary><paramref name="selector"/> summed over the live caches.</summary>
@@ -116,6 +135,7 @@ internal sealed class ThreadCacheRegistry<TCache>
         cache.FlushAll();
         if (_carried is not null)
             _retiredCarried += _carried(cache);
+        _retired?.Invoke(cache);
     }
 
     private long SumLocked(Func<TCache, long> selector)

@@ -38,8 +38,9 @@ public interface IAllocationSchema
     /// instead of counting every call a second time, so counting costs such a schema nothing over tracking off.
     /// </summary>
     /// <remarks>
-    /// The counts then cover every block the schema handed out, whatever the tracking mode was at the time, and a
-    /// block with guard bytes counts at its full size, guards included.
+    /// The counts then cover every block the schema handed out, whatever the tracking mode was at the time. A guarded
+    /// block counts at the user's size, as with any other schema: the allocator corrects the schema's figures for the
+    /// guard bytes it saw and for the guard-page blocks it never saw.
     /// </remarks>
     static virtual bool KeepsCounts => false;
 
@@ -54,6 +55,16 @@ public interface IAllocationSchema
 
     /// <summary>Lowers the peak of <see cref="Counts"/> to the present live bytes; called only when <see cref="KeepsCounts"/> is true.</summary>
     void ResetPeak()
+    {
+    }
+
+    /// <summary>
+    /// Tells a schema that keeps its own counts whether its allocator is counting now (tracking
+    /// <see cref="Tracking.TrackingMode.Counters"/> or more): a schema may keep the figures that cost it something on
+    /// every call (the peak) only while they are read. Called when the allocator is made and whenever its tracking mode
+    /// moves across that line; only when <see cref="KeepsCounts"/> is true.
+    /// </summary>
+    void CountingChanged(bool counting)
     {
     }
 

@@ -87,19 +87,25 @@ public sealed class SchemaKeptCountsTests
         Assert.Equal(0, pool.Records.RecordCount);
     }
 
-    [Fact]
-    public void AGuardedBlockCountsAtItsFullSizeGuardsIncluded()
+    [Theory]
+    [InlineData(OverrunDetection.GuardBytes)]
+    [InlineData(OverrunDetection.GuardPage)]
+    public void AGuardedBlockCountsAtTheUsersSizeAsWithAnyOtherSchema(OverrunDetection overrun)
     {
         using var pool = NewPool(TrackingMode.Counters);
-        pool.OverrunDetection = OverrunDetection.GuardBytes;
+        pool.OverrunDetection = overrun;
         nint block = pool.Allocate(100);
 
-        // The user sees 100 bytes; the pool handed out a larger block that holds the guards on both sides.
+        // The pool handed out a larger block that holds guard bytes on both sides, or none at all (a guard page is
+        // mapped outside it); the counts say what the user sees either way.
         Assert.Equal(100, pool.AllocationSize(block));
-        Assert.True(pool.Records.AllocatedBytes > 100);
+        Assert.Equal(100, pool.Records.AllocatedBytes);
+        Assert.Equal(1, pool.Records.LiveAllocations);
         Assert.Equal(pool.Records.AllocatedBytes, pool.NumAllocatedBytes);
 
         pool.DeAllocate(block);
         Assert.Equal(0, pool.Records.AllocatedBytes);
+        Assert.Equal(0, pool.Records.LiveAllocations);
+        Assert.Equal(1, pool.Records.TotalAllocations);
     }
 }

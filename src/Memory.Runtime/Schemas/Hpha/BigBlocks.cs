@@ -19,11 +19,19 @@ internal unsafe struct BigBlocks
     private const int HeaderRoom = BigBlockHeader.Size;
 
     private long _allocatedBytes;
+    private long _allocations;
+    private long _frees;
     private RegionCache _regions;
 
     public BigBlocks(nint regionSize, long keepLimit) => _regions = new RegionCache(regionSize, keepLimit);
 
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
+
+    /// <summary>Big blocks allocated, ever.</summary>
+    public long Allocations => Volatile.Read(ref _allocations);
+
+    /// <summary>Big blocks freed, ever.</summary>
+    public long Frees => Volatile.Read(ref _frees);
 
     /// <summary>Bytes held from the OS: live big blocks and kept regions.</summary>
     public long ReservedBytes => _regions.ReservedBytes;
@@ -46,6 +54,7 @@ internal unsafe struct BigBlocks
         header->Base = block;
         header->End = block + total;
         Interlocked.Add(ref _allocatedBytes, header->End - pointer);
+        Interlocked.Increment(ref _allocations);
         return pointer;
     }
 
@@ -53,6 +62,7 @@ internal unsafe struct BigBlocks
     public void Free(nint pointer, BigBlockHeader* header)
     {
         Interlocked.Add(ref _allocatedBytes, -(header->End - pointer));
+        Interlocked.Increment(ref _frees);
         _regions.Free(header->Base, header->End - header->Base);
     }
 

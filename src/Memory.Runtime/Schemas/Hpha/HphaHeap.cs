@@ -45,7 +45,17 @@ internal sealed unsafe class HphaHeap
     private static int s_lastId = -1;
 
     // The live threads' caches, so their cached bytes are subtracted from the live ones and garbage collection reaches them.
-    private readonly ThreadCacheRegistry<HphaThreadCache> _caches = new();
+    private readonly ThreadCacheRegistry<HphaThreadCache> _caches;
+
+    // The counts (see Counts). Turning counting on or off and registering a cache take _countingGate, so every cache
+    // starts with the setting of its time. _countedTotal is the live bytes when counting started plus what the threads
+    // have published since; _peak the highest total observed. Retired caches leave their block counts here.
+    private readonly object _countingGate = new();
+    private volatile bool _counting;
+    private long _countedTotal;
+    private long _peak;
+    private long _retiredAllocations;
+    private long _retiredFrees;
 
     public HphaHeap(HphaOptions options)
     {
@@ -62,10 +72,19 @@ internal sealed unsafe class HphaHeap
         CachesEnabled = options.ThreadCacheBytesPerSize > 0;
         Id = Interlocked.Increment(ref s_lastId);
         CacheKey = Diagnostics.FreedBlockKey.New();
+        _caches = new(retired: FoldRetired);
+        _readAllocatedBytes = ReadAllocatedBytes;
+        _readCounts = ReadCounts;
     }
 
+    // The readers above as delegates made once, so a read allocates nothing.
+    private readonly Func<long> _readAllocatedBytes;
+    private readonly Func<SchemaCounts> _readCounts;
+
     /// <summary>Usable bytes of the live blocks: handed out by the three parts, less what sits in thread caches.</summary>
-    public long AllocatedBytes => Small.AllocatedBytes - CachedBytes + Tree.AllocatedBytes + Big.AllocatedBytes;
+    public long AllocatedBytes => CachesEnabled ? _caches.Read(_readAllocatedBytes) : ReadAllocatedBytes();
+
+    private long ReadAllocatedBytes() => Small.AllocatedBytes - CachedBytes + Tree.AllocatedBytes + Big.AllocatedBytes;
 
     /// <summary>Usable bytes of the blocks in thread caches (exact when the threads are quiet).</summary>
     public long CachedBytes => CachesEnabled ? _caches.Sum(static cache => cache.CachedBytes) : 0;
@@ -74,7 +93,113 @@ internal sealed unsafe class HphaHeap
     public int ThreadCacheCount => _caches.Count;
 
     /// <summary>Adds a new thread's cache, first taking back those of threads that have exited (see <see cref="ThreadCacheRegistry{TCache}"/>).</summary>
-    public void Register(HphaThreadCache cache) => _caches.Register(cache);
+    public void Register(HphaThreadCache cache)
+    {
+        lock (_countingGate)
+        {
+            if (_counting)
+                cache.SetCounting(true);
+            _caches.Register(cache);
+        }
+    }
+
+    /// <summary>
+    /// The heap's counts: live bytes exact (as <see cref="AllocatedBytes"/>), block counts exact when the threads are quiet,
+    /// and the peak of the live bytes while the allocator counted.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Blocks are counted where each path does its bookkeeping anyway: the thread caches' lists count what they hand out
+    /// and take back, and the buckets, the tree and the big blocks count what they serve directly, under their locks.
+    /// </para>
+    /// <para>
+    /// The peak is the one figure that costs something per call, so it is kept only while counting (see
+    /// <see cref="CountingChanged"/>). Each thread adds the bytes it allocates and frees to a total of its own, and adds
+    /// that to the heap's shared total when it has moved by <see cref="Tracking.Counters.AllocationCounters.PublishThreshold"/>
+    /// bytes, with the highest point it reached since: the peak is raised to the shared total at that point. A read adds
+    /// every thread's unpublished highest point to the shared total. With one thread counting, the peak is exact; with
+    /// several, each may put it above the true one by the bytes it has not published (under 64 KiB), as the allocator's
+    /// own striped counters do.
+    /// </para>
+    /// </remarks>
+    public SchemaCounts Counts => _caches.Read(_readCounts);
+
+    private SchemaCounts ReadCounts()
+    {
+        long bytes = ReadAllocatedBytes();
+        long allocations = Volatile.Read(ref _retiredAllocations) + Small.DirectAllocations + Tree.Allocations + Big.Allocations
+            + _caches.Sum(static cache => cache.Allocations);
+        long frees = Volatile.Read(ref _retiredFrees) + Small.DirectFrees + Tree.Frees + Big.Frees
+            + _caches.Sum(static cache => cache.Frees);
+        if (_counting)
+        {
+            long unpublished = _caches.Sum(static cache => cache.UnpublishedHighest);
+            InterlockedMax.Raise(ref _peak, Math.Max(bytes, Volatile.Read(ref _countedTotal) + unpublished));
+        }
+        return new SchemaCounts(bytes, allocations, frees, Volatile.Read(ref _peak));
+    }
+
+    /// <summary>Starts or stops the peak's counting (the allocator's tracking mode crossed <see cref="Tracking.TrackingMode.Counters"/>).</summary>
+    public void CountingChanged(bool counting)
+    {
+        lock (_countingGate)
+        {
+            if (counting && !_counting)
+            {
+                long now = AllocatedBytes;
+                Volatile.Write(ref _countedTotal, now);
+                Volatile.Write(ref _peak, now);
+            }
+            _counting = counting;
+            _caches.ForEach(cache => cache.SetCounting(counting));
+        }
+    }
+
+    /// <summary>Lowers the peak to the live bytes now; each thread forgets its highest point at its next call.</summary>
+    public void ResetPeak()
+    {
+        lock (_countingGate)
+        {
+            Volatile.Write(ref _peak, AllocatedBytes);
+            _caches.ForEach(static cache => cache.RequestPeakReset());
+        }
+    }
+
+    /// <summary>
+    /// A thread's bytes counted since it last published, and the highest point they reached (<see cref="long.MinValue"/>
+    /// for none that counts, after a reset of the peak): into the shared total, and the peak raised to that point.
+    /// </summary>
+    public void PublishCounted(long bytes, long highest)
+    {
+        long before = Interlocked.Add(ref _countedTotal, bytes) - bytes;
+        if (highest != long.MinValue)
+            InterlockedMax.Raise(ref _peak, before + highest);
+    }
+
+    /// <summary>
+    /// Counts a block served outside the thread caches' lists (a positive usable size for an allocation, negative for a
+    /// free) into the calling thread's share, while counting.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountOther(nint usable)
+    {
+        if (_counting)
+            CountOtherOnThread(usable);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountOtherOnThread(nint usable) => HphaThreadCaches.For(this).CountOther(usable);
+
+    // Under the registry's lock, once the retired cache's blocks are back: its counts and its unpublished bytes stay.
+    private void FoldRetired(HphaThreadCache cache)
+    {
+        Interlocked.Add(ref _retiredAllocations, cache.Allocations);
+        Interlocked.Add(ref _retiredFrees, cache.Frees);
+        long highest = cache.UnpublishedHighest;
+        long bytes = cache.UnpublishedBytes;
+        if (highest != 0 || bytes != 0)
+            PublishCounted(bytes, highest);
+    }
 
     /// <summary>
     /// Takes back the cache of a thread that has exited: its blocks go back to their buckets. Called by the finalizer
@@ -135,10 +260,23 @@ internal sealed unsafe class HphaHeap
 
     // Out of line, so the bucket's locked path does not crowd the cached one where callers inline it.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private nint AllocateSmallUncached(int index) => Small.Allocate(index, ref Tree);
+    private nint AllocateSmallUncached(int index)
+    {
+        nint block = Small.Allocate(index, ref Tree);
+        if (block != 0)
+            CountOther(SmallBlockBuckets.SizeOf(index));
+        return block;
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool FreeSmallUncached(nint pointer) => Small.Free(pointer, ref Tree);
+    private bool FreeSmallUncached(nint pointer)
+    {
+        int bucket = SmallBucketOf(RegionOf(pointer), pointer);
+        if (!Small.Free(pointer, ref Tree))
+            return false;
+        CountOther(-SmallBlockBuckets.SizeOf(bucket));
+        return true;
+    }
 
     /// <summary>
     /// Frees a small block of bucket <paramref name="index"/> (from <see cref="SmallBucketOf"/>), into the calling
@@ -195,9 +333,10 @@ internal sealed unsafe class HphaHeap
             return 0;
         if (CachesEnabled && size <= HphaThreadCache.MaxTreeRequest && alignment <= BoundaryTag.Granularity)
             return HphaThreadCaches.For(this).AllocateTree(size);
-        if (IsTreeRequest(size, alignment))
-            return Tree.Allocate(size, alignment);
-        return Big.Allocate(size, alignment, ChunkSize);
+        nint block = IsTreeRequest(size, alignment) ? Tree.Allocate(size, alignment) : Big.Allocate(size, alignment, ChunkSize);
+        if (block != 0 && _counting)
+            CountOtherOnThread(BlockSize(block));
+        return block;
     }
 
     /// <summary>The region header of the chunk or big block holding a pointer the heap handed out.</summary>
@@ -218,14 +357,25 @@ internal sealed unsafe class HphaHeap
     {
         if (region->Kind == RegionKind.Chunk)
         {
-            bool freed = CachesEnabled
-                ? HphaThreadCaches.For(this).FreeTree(pointer, TreeHeap.BlockSize(pointer))
-                : Tree.Free(pointer);
-            if (!freed)
-                Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+            nint usable = TreeHeap.BlockSize(pointer);
+            if (CachesEnabled)
+            {
+                if (!HphaThreadCaches.For(this).FreeTree(pointer, usable))
+                    Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+            }
+            else
+            {
+                if (!Tree.Free(pointer))
+                    Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+                CountOther(-usable);
+            }
         }
         else
+        {
+            nint usable = BigBlocks.BlockSize(pointer, (BigBlockHeader*)region);
             Big.Free(pointer, (BigBlockHeader*)region);
+            CountOther(-usable);
+        }
     }
 
     /// <summary>The usable size of any live block.</summary>
@@ -261,8 +411,12 @@ internal sealed unsafe class HphaHeap
         {
             if (Tree.IsFree(pointer) || (CachesEnabled && Diagnostics.FreedBlockKey.HasKey(pointer, CacheKey)))
                 Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+            nint before = TreeHeap.BlockSize(pointer);
             if (!small && aligned && newSize <= MaxRequest && IsTreeRequest(newSize, newAlignment) && Tree.TryResize(pointer, newSize))
+            {
+                CountOther(TreeHeap.BlockSize(pointer) - before);
                 return pointer;
+            }
         }
         else
         {

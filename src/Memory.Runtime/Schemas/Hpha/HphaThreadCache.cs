@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Memory.Internal;
 
 namespace Memory.Schemas.Hpha;
@@ -26,7 +27,16 @@ namespace Memory.Schemas.Hpha;
 /// Cached blocks count as allocated in their buckets and are subtracted by the heap (<see cref="CachedBytes"/>), so
 /// the heap's live bytes stay exact whenever the threads are quiet. Only the owning thread touches the lists, except
 /// after it has exited, when <see cref="HphaThreadCaches"/> hands the cache back to the heap; other threads only set
-/// <see cref="MarkStale"/>, and the owner drains the whole cache on its next call.
+/// flags (<see cref="MarkStale"/>, <see cref="SetCounting"/>, <see cref="RequestPeakReset"/>), which the owner acts on
+/// at its next call.
+/// </para>
+/// <para>
+/// The cache is also its thread's share of the heap's counts (<see cref="HphaHeap.Counts"/>). A list does not keep its
+/// length but how many blocks it has handed out (<c>Taken</c>), taken back (<c>Returned</c>) and been stocked with
+/// from the bucket (<c>Stocked</c>): the length is their difference, and the first two are the thread's allocation and
+/// free counts, kept by the same one addition each call made anyway. While the allocator counts, each call also adds
+/// its bytes to the thread's unpublished total (<see cref="CountAllocated"/>), which goes to the heap's shared total
+/// when it has moved by <see cref="Tracking.Counters.AllocationCounters.PublishThreshold"/>: the peak's only cost.
 /// </para>
 /// </remarks>
 internal sealed unsafe class HphaThreadCache : IThreadCache
@@ -46,7 +56,20 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
 
     // The buckets' key, copied here so the free path's double-free check reads the cache object only.
     private readonly nint _bucketKey;
-    private volatile bool _stale;
+
+    // Bits of _flags, read on every call. CountingFlag: add each call's bytes to _excess. Any higher bit sends the call
+    // down the slow path, which acts on it (ActOnFlags). Other threads set bits with interlocked operations; the owner
+    // clears them once acted on.
+    private const int CountingFlag = 1;
+    private const int RestartFlag = 2;    // counting (re)starts: what _excess holds is from an earlier count
+    private const int ResetPeakFlag = 4;  // the peak was lowered: publish _excess, forget its highest point
+    private const int StaleFlag = 8;      // return every cached block (garbage collection from another thread)
+    private int _flags;
+
+    // While counting: bytes this thread allocated less those it freed since it last published them to the heap's total,
+    // and the most that figure has been since then. Owner writes; readers read _highestExcess for the peak.
+    private long _excess;
+    private long _highestExcess;
 
     // Inline in the object rather than an array: one dependent load fewer on every call.
     private Bins _bins;
@@ -55,17 +78,30 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     private TreeBins _treeBins;
     private long _cachedTreeBytes;
 
-    // A bucket's list, its bound and the block size sit together, so the fast paths read one place. Limit is the bound
-    // now (0: the size is not cached), MaxLimit the most it may grow to; a refill or flush moves Batch blocks.
+    // A bucket's list, its counts, its bound and the block size sit together, so the fast paths read one place. The list
+    // holds Stocked - Taken + Returned blocks (see Count). Limit is the bound now (0: the size is not cached), MaxLimit the
+    // most it may grow to; a refill or flush moves Batch blocks. A cache line each: the fast paths find a bin by a shift
+    // (a multiply for 48 bytes put three cycles on every call's critical path) and touch one line.
+    [StructLayout(LayoutKind.Sequential, Size = 64)]
     private struct Bin
     {
         public nint Head;
-        public int Count;
+        public long Taken;
+        public long Returned;
+        public long Stocked;
         public int Limit;
         public int Batch;
         public int Size;
         public int MaxLimit;
     }
+
+    // The blocks on a list.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Count(ref Bin bin) => (int)(bin.Stocked - bin.Taken + bin.Returned);
+
+    // The same, read from another thread: exact when the owner is quiet.
+    private static long CountFromAnyThread(ref Bin bin)
+        => Volatile.Read(ref bin.Stocked) - Volatile.Read(ref bin.Taken) + Volatile.Read(ref bin.Returned);
 
     public HphaThreadCache(HphaHeap heap)
     {
@@ -88,7 +124,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         {
             long total = 0;
             foreach (ref Bin bin in (Span<Bin>)_bins)
-                total += (long)Volatile.Read(ref bin.Count) * bin.Size;
+                total += CountFromAnyThread(ref bin) * bin.Size;
             return total + Volatile.Read(ref _cachedTreeBytes);
         }
     }
@@ -100,27 +136,166 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         {
             int total = 0;
             foreach (ref Bin bin in (Span<Bin>)_bins)
-                total += bin.Count;
+                total += Count(ref bin);
             foreach (ref Bin bin in (Span<Bin>)_treeBins)
-                total += bin.Count;
+                total += Count(ref bin);
             return total;
         }
     }
 
-    /// <summary>Asks the owner to return every cached block on its next call (garbage collection from any thread).</summary>
-    public void MarkStale() => _stale = true;
+    /// <summary>Blocks handed out through the cache, ever (any thread; exact when the owner is quiet).</summary>
+    public long Allocations
+    {
+        get
+        {
+            long total = 0;
+            foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += Volatile.Read(ref bin.Taken);
+            foreach (ref Bin bin in (Span<Bin>)_treeBins)
+                total += Volatile.Read(ref bin.Taken);
+            return total;
+        }
+    }
 
+    /// <summary>Blocks freed into the cache, ever (any thread; exact when the owner is quiet).</summary>
+    public long Frees
+    {
+        get
+        {
+            long total = 0;
+            foreach (ref Bin bin in (Span<Bin>)_bins)
+                total += Volatile.Read(ref bin.Returned);
+            foreach (ref Bin bin in (Span<Bin>)_treeBins)
+                total += Volatile.Read(ref bin.Returned);
+            return total;
+        }
+    }
+
+    /// <summary>
+    /// What a reader adds to the heap's published total for the peak: the most this thread's unpublished bytes have been
+    /// since it last published them. While a reset of the peak waits for the owner, its present figure (which may be
+    /// negative: the total then is the present one); while a restart does, 0.
+    /// </summary>
+    public long UnpublishedHighest
+    {
+        get
+        {
+            int flags = Volatile.Read(ref _flags);
+            if ((flags & (CountingFlag | RestartFlag)) != CountingFlag)
+                return 0;
+            return (flags & ResetPeakFlag) != 0 ? Volatile.Read(ref _excess) : Volatile.Read(ref _highestExcess);
+        }
+    }
+
+    /// <summary>This thread's bytes not yet in the heap's total: what its retirement adds there.</summary>
+    public long UnpublishedBytes
+        => (Volatile.Read(ref _flags) & (CountingFlag | RestartFlag)) == CountingFlag ? Volatile.Read(ref _excess) : 0;
+
+    /// <summary>Asks the owner to return every cached block on its next call (garbage collection from any thread).</summary>
+    public void MarkStale() => Interlocked.Or(ref _flags, StaleFlag);
+
+    /// <summary>Starts or stops counting bytes on every call; from any thread (see <see cref="HphaHeap.CountingChanged"/>).</summary>
+    public void SetCounting(bool counting)
+    {
+        if (counting)
+            Interlocked.Or(ref _flags, CountingFlag | RestartFlag);
+        else
+            Interlocked.And(ref _flags, ~CountingFlag);
+    }
+
+    /// <summary>Asks the owner to publish what it has counted and forget its highest point (the peak was lowered).</summary>
+    public void RequestPeakReset() => Interlocked.Or(ref _flags, ResetPeakFlag);
+
+    /// <summary>Adds an allocation of <paramref name="usable"/> bytes to the thread's count, while counting. Owner only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CountAllocated(nint usable)
+    {
+        long excess = _excess + usable;
+        _excess = excess;
+        if (excess > _highestExcess)
+        {
+            Volatile.Write(ref _highestExcess, excess);
+            if (excess > Tracking.Counters.AllocationCounters.PublishThreshold)
+                Publish();
+        }
+    }
+
+    /// <summary>Takes a free of <paramref name="usable"/> bytes off the thread's count, while counting. Owner only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CountFreed(nint usable)
+    {
+        long excess = _excess - usable;
+        _excess = excess;
+        if (excess < -Tracking.Counters.AllocationCounters.PublishThreshold)
+            Publish();
+    }
+
+    /// <summary>Counts a block the heap allocated (a positive size) or freed (negative) outside the lists, if counting. Owner only.</summary>
+    public void CountOther(nint usable)
+    {
+        if ((Volatile.Read(ref _flags) & CountingFlag) == 0)
+            return;
+        ActOnCountingFlags();
+        if (usable >= 0)
+            CountAllocated(usable);
+        else
+            CountFreed(-usable);
+    }
+
+    // Hands the unpublished bytes and their highest point to the heap. The highest point is cleared first: a reader in
+    // between then sees too little rather than counting the bytes twice.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Publish()
+    {
+        long excess = _excess;
+        long highest = _highestExcess;
+        Volatile.Write(ref _highestExcess, 0);
+        _excess = 0;
+        _heap.PublishCounted(excess, highest);
+    }
+
+    // The slow paths' first step: whatever other threads asked for since the last call.
+    private void ActOnFlags()
+    {
+        ActOnCountingFlags();
+        if ((Volatile.Read(ref _flags) & StaleFlag) != 0)
+            FlushAll();
+    }
+
+    private void ActOnCountingFlags()
+    {
+        int flags = Volatile.Read(ref _flags);
+        if ((flags & RestartFlag) != 0)
+        {
+            _excess = 0;
+            Volatile.Write(ref _highestExcess, 0);
+            Interlocked.And(ref _flags, ~RestartFlag);
+        }
+        else if ((flags & ResetPeakFlag) != 0)
+        {
+            // The highest point is from before the reset: only the bytes go to the total, and the peak stays lowered.
+            long excess = _excess;
+            Volatile.Write(ref _highestExcess, 0);
+            _excess = 0;
+            if ((flags & CountingFlag) != 0)
+                _heap.PublishCounted(excess, highest: long.MinValue);
+            Interlocked.And(ref _flags, ~ResetPeakFlag);
+        }
+    }
     /// <summary>A block of bucket <paramref name="index"/>; 0 when the heap has no memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint Allocate(int index)
     {
         ref Bin bin = ref BinAt(index);
         nint block = bin.Head;
-        if (block == 0 || _stale)
+        int flags = Volatile.Read(ref _flags);
+        if (block == 0 || flags > CountingFlag)
             return AllocateSlow(index);
         bin.Head = *(nint*)block;
         ((nint*)block)[1] = 0;  // no longer cached: its next free must not look like a double free
-        bin.Count--;
+        bin.Taken++;
+        if (flags != 0)
+            CountAllocated(bin.Size);
         return block;
     }
 
@@ -142,12 +317,15 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         }
 
         ref Bin bin = ref BinAt(index);
-        if (bin.Count >= bin.Limit || _stale)
+        int flags = Volatile.Read(ref _flags);
+        if (Count(ref bin) >= bin.Limit || flags > CountingFlag)
             return FreeSlow(block, index);
         *(nint*)block = bin.Head;
         ((nint*)block)[1] = _key;
         bin.Head = block;
-        bin.Count++;
+        bin.Returned++;
+        if (flags != 0)
+            CountFreed(bin.Size);
         return true;
     }
 
@@ -155,19 +333,19 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     public void FlushAll()
     {
         // Cleared first: a request that comes while the lists drain is kept for the next call rather than lost.
-        _stale = false;
+        Interlocked.And(ref _flags, ~StaleFlag);
         for (int index = 0; index < SmallBlockBuckets.Count; index++)
         {
             ref Bin bin = ref _bins[index];
-            if (bin.Count > 0)
-                Flush(ref bin, index, bin.Count, mayHold: false);
+            if (Count(ref bin) > 0)
+                Flush(ref bin, index, Count(ref bin), mayHold: false);
             SetLimit(ref bin, StartingLimit(bin.MaxLimit));
         }
         for (int treeClass = 0; treeClass < TreeClasses; treeClass++)
         {
             ref Bin bin = ref _treeBins[treeClass];
-            if (bin.Count > 0)
-                FlushTree(ref bin, bin.Count);
+            if (Count(ref bin) > 0)
+                FlushTree(ref bin, Count(ref bin));
             SetLimit(ref bin, StartingLimit(bin.MaxLimit));
         }
     }
@@ -201,12 +379,16 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         int treeClass = (int)(size - TreeClassBase - 1) >> TreeClassShift;
         ref Bin bin = ref _treeBins[treeClass];
         nint block = bin.Head;
-        if (block == 0 || _stale)
+        int flags = Volatile.Read(ref _flags);
+        if (block == 0 || flags > CountingFlag)
             return AllocateTreeSlow(treeClass);
         bin.Head = *(nint*)block;
         ((nint*)block)[1] = 0;
-        bin.Count--;
-        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - TreeHeap.BlockSize(block));
+        bin.Taken++;
+        nint usable = TreeHeap.BlockSize(block);
+        Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - usable);
+        if (flags != 0)
+            CountAllocated(usable);
         return block;
     }
 
@@ -221,20 +403,23 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             return false;
         // A class holds blocks that serve every request of the class: usable bytes at least its largest request.
         nint treeClass = (usable - TreeClassBase - TreeClassSpacing) >> TreeClassShift;
-        if ((nuint)treeClass >= TreeClasses || _stale)
+        int flags = Volatile.Read(ref _flags);
+        if ((nuint)treeClass >= TreeClasses || flags > CountingFlag)
             return FreeTreeSlow(block, treeClass);
         ref Bin bin = ref _treeBins[(int)treeClass];
         if (bin.Limit == 0)
-            return _heap.Tree.Free(block);
+            return FreeToTree(block, usable);
         *(nint*)block = bin.Head;
         ((nint*)block)[1] = _key;
         bin.Head = block;
-        bin.Count++;
+        bin.Returned++;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + usable);
-        if (bin.Count > bin.Limit)
+        if (flags != 0)
+            CountFreed(usable);
+        if (Count(ref bin) > bin.Limit)
         {
             Grow(ref bin);
-            if (bin.Count > bin.Limit)
+            if (Count(ref bin) > bin.Limit)
                 FlushTree(ref bin, bin.Batch);
         }
         return true;
@@ -243,12 +428,18 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateTreeSlow(int treeClass)
     {
-        if (_stale)
-            FlushAll();
+        ActOnFlags();
         ref Bin bin = ref _treeBins[treeClass];
+        if (bin.Head != 0)
+            return AllocateTree(TreeClassBase + TreeClassSpacing * (treeClass + 1));  // only the flags sent it here
         nint classSize = TreeClassBase + TreeClassSpacing * (treeClass + 1);
         if (bin.Limit == 0)
-            return _heap.Tree.Allocate(classSize, 0);
+        {
+            nint single = _heap.Tree.Allocate(classSize, 0);
+            if (single != 0 && (Volatile.Read(ref _flags) & CountingFlag) != 0)
+                CountAllocated(TreeHeap.BlockSize(single));
+            return single;
+        }
 
         // Half a list under one lock: the first block goes to the caller, the rest wait in the cache.
         int taken = _heap.Tree.AllocateMany(classSize, bin.Batch, out nint first);
@@ -262,8 +453,11 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             bytes += TreeHeap.BlockSize(block);
         }
         bin.Head = rest;
-        bin.Count = taken - 1;
+        bin.Stocked += taken;
+        bin.Taken++;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes + bytes);
+        if ((Volatile.Read(ref _flags) & CountingFlag) != 0)
+            CountAllocated(TreeHeap.BlockSize(first));
         Grow(ref bin);
         return first;
     }
@@ -271,11 +465,21 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool FreeTreeSlow(nint block, nint treeClass)
     {
-        if (_stale)
-            FlushAll();
+        ActOnFlags();
+        nint usable = TreeHeap.BlockSize(block);
         if ((nuint)treeClass < TreeClasses)
-            return FreeTree(block, TreeHeap.BlockSize(block));
-        return _heap.Tree.Free(block);
+            return FreeTree(block, usable);
+        return FreeToTree(block, usable);
+    }
+
+    // A tree block that no list takes goes to the tree (which refuses it, returning false, when it is free already).
+    private bool FreeToTree(nint block, nint usable)
+    {
+        if (!_heap.Tree.Free(block))
+            return false;
+        if ((Volatile.Read(ref _flags) & CountingFlag) != 0)
+            CountFreed(usable);
+        return true;
     }
 
     // Detaches the first count blocks of a tree list and gives them to the tree under one lock.
@@ -293,7 +497,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             last = *(nint*)last;
         }
         bin.Head = *(nint*)last;
-        bin.Count -= count;
+        bin.Stocked -= count;
         Volatile.Write(ref _cachedTreeBytes, _cachedTreeBytes - bytes);
         _heap.Tree.FreeMany(first, count);
     }
@@ -301,18 +505,28 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private nint AllocateSlow(int index)
     {
-        if (_stale)
-            FlushAll();
+        ActOnFlags();
         ref Bin bin = ref BinAt(index);
+        if (bin.Head != 0)
+            return Allocate(index);  // only the flags sent it here
+        bool counting = (Volatile.Read(ref _flags) & CountingFlag) != 0;
         if (bin.Limit == 0)
-            return _heap.Small.Allocate(index, ref _heap.Tree);
+        {
+            nint single = _heap.Small.Allocate(index, ref _heap.Tree);
+            if (single != 0 && counting)
+                CountAllocated(bin.Size);
+            return single;
+        }
 
         int taken = _heap.Small.TakeBlocks(index, bin.Batch, _key, ref _heap.Tree, out nint head);
         if (taken == 0)
             return 0;
         bin.Head = *(nint*)head;
-        bin.Count = taken - 1;
+        bin.Stocked += taken;
+        bin.Taken++;
         ((nint*)head)[1] = 0;
+        if (counting)
+            CountAllocated(bin.Size);
         Grow(ref bin);
         return head;
     }
@@ -320,20 +534,28 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool FreeSlow(nint block, int index)
     {
-        if (_stale)
-            FlushAll();
+        ActOnFlags();
         ref Bin bin = ref BinAt(index);
+        bool counting = (Volatile.Read(ref _flags) & CountingFlag) != 0;
         if (bin.Limit == 0)
-            return _heap.Small.Free(block, ref _heap.Tree);
+        {
+            if (!_heap.Small.Free(block, ref _heap.Tree))
+                return false;
+            if (counting)
+                CountFreed(bin.Size);
+            return true;
+        }
 
         *(nint*)block = bin.Head;
         ((nint*)block)[1] = _key;
         bin.Head = block;
-        bin.Count++;
-        if (bin.Count > bin.Limit)
+        bin.Returned++;
+        if (counting)
+            CountFreed(bin.Size);
+        if (Count(ref bin) > bin.Limit)
         {
             Grow(ref bin);
-            if (bin.Count > bin.Limit)
+            if (Count(ref bin) > bin.Limit)
                 Flush(ref bin, index, bin.Batch, mayHold: true);
         }
         return true;
@@ -353,7 +575,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             last = *(nint*)last;
         bin.Head = *(nint*)last;
         *(nint*)last = 0; // a held batch becomes a refilling cache's whole list
-        bin.Count -= count;
+        bin.Stocked -= count;
         _heap.Small.ReturnBlocks(index, first, count, mayHold, ref _heap.Tree);
     }
 

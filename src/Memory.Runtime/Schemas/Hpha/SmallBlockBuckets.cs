@@ -93,6 +93,30 @@ internal unsafe struct SmallBlockBuckets
         }
     }
 
+    /// <summary>Blocks <see cref="Allocate"/> handed out, ever: those that went to no thread cache.</summary>
+    public long DirectAllocations
+    {
+        get
+        {
+            long total = 0;
+            for (int index = 0; index < Count; index++)
+                total += Volatile.Read(ref BucketAt(index).DirectAllocations);
+            return total;
+        }
+    }
+
+    /// <summary>Blocks <see cref="Free"/> took back, ever.</summary>
+    public long DirectFrees
+    {
+        get
+        {
+            long total = 0;
+            for (int index = 0; index < Count; index++)
+                total += Volatile.Read(ref BucketAt(index).DirectFrees);
+            return total;
+        }
+    }
+
     /// <summary>Takes a block from bucket <paramref name="index"/>; 0 when a new page is needed and the OS has none.</summary>
     /// <remarks>The lock is released in a finally block: a fault while it is held (a page overwritten by a stray write) must not leave the bucket locked for every later call.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -120,6 +144,7 @@ internal unsafe struct SmallBlockBuckets
             if (used + 1 == page->Capacity)
                 RemovePage(ref bucket, page);
             bucket.AllocatedBytes += page->ElementSize;
+            bucket.DirectAllocations++;
             return block;
         }
         finally
@@ -149,6 +174,7 @@ internal unsafe struct SmallBlockBuckets
                 PushPage(ref bucket, page);
             page->Used = --used;
             bucket.AllocatedBytes -= page->ElementSize;
+            bucket.DirectFrees++;
             if (used == 0)
                 OnPageEmptied(ref bucket, page, ref tree);
             return true;
@@ -468,6 +494,11 @@ internal unsafe struct SmallBlockBuckets
 
         /// <summary>Batches held, in the first slots of <see cref="HeldHeads"/> and <see cref="HeldCounts"/>.</summary>
         [FieldOffset(36)] public int HeldBatches;
+
+        /// <summary>Blocks allocated and freed one at a time (not through a thread cache), ever.</summary>
+        [FieldOffset(40)] public long DirectAllocations;
+
+        [FieldOffset(48)] public long DirectFrees;
 
         /// <summary>The first block of each held batch; its blocks are linked through their first words, the last link 0.</summary>
         [FieldOffset(64)] public fixed long HeldHeads[HeldBatchesPerBucket];

@@ -59,6 +59,8 @@ internal unsafe struct TreeHeap
     private FreeBlockTree _free;
     private nint _chunks;
     private long _allocatedBytes;
+    private long _allocations;
+    private long _frees;
     private long _reservedBytes;
     private readonly nint _chunkSize;
     private readonly int _pageShift;
@@ -93,6 +95,12 @@ internal unsafe struct TreeHeap
     /// <summary>The largest request (size plus alignment) a fresh chunk is sure to satisfy.</summary>
     public static nint Capacity(nint chunkSize) => chunkSize - FirstBlockOffset - 2 * BoundaryTag.Size - BoundaryTag.MinSplit;
 
+    /// <summary>Blocks <see cref="Allocate"/> handed out, ever (not the batches or pages of the other calls).</summary>
+    public long Allocations => Volatile.Read(ref _allocations);
+
+    /// <summary>Blocks <see cref="Free"/> took back, ever.</summary>
+    public long Frees => Volatile.Read(ref _frees);
+
     /// <summary>Usable bytes of live tree blocks (pages handed to the buckets are not counted here).</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
@@ -108,6 +116,8 @@ internal unsafe struct TreeHeap
         nint request = RoundSize(size);
         _gate.Enter();
         nint memory = alignment <= BoundaryTag.Granularity ? TakeUnaligned(request) : TakeCounted(request, alignment);
+        if (memory != 0)
+            _allocations++;
         ExitGate();
         return memory;
     }
@@ -167,7 +177,10 @@ internal unsafe struct TreeHeap
         _gate.Enter();
         bool live = BoundaryTag.IsUsed(header) && !Diagnostics.FreedBlockKey.HasKey(memory, _key);
         if (live)
+        {
             Give(memory, header);
+            _frees++;
+        }
         ExitGate();
         return live;
     }

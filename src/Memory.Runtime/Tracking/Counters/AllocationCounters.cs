@@ -84,8 +84,12 @@ internal sealed class AllocationCounters
 
     private volatile bool _striped;
 
-    // Set for a schema that keeps its own counts: every figure comes from there, and nothing is counted here.
+    // Set for a schema that keeps its own counts: every figure comes from there, and nothing is counted here but the
+    // corrections for guarded blocks (see AdjustSchemaCounts).
     private ISchemaCountSource? _schema;
+    private long _adjustedBytes;
+    private long _adjustedAllocations;
+    private long _adjustedFrees;
     private int _slot = -1;
     private CounterCell[] _cells = [];
 
@@ -111,7 +115,7 @@ internal sealed class AllocationCounters
         get
         {
             if (_schema is { } schema)
-                return schema.Read().Bytes;
+                return schema.Read().Bytes + Volatile.Read(ref _adjustedBytes);
             if (!_striped)
                 return Volatile.Read(ref _bytes) + OwnerBytes;
             lock (_gate)
@@ -131,7 +135,7 @@ internal sealed class AllocationCounters
             if (_schema is { } schema)
             {
                 SchemaCounts counts = schema.Read();
-                return counts.Allocations - counts.Frees;
+                return counts.Allocations - counts.Frees + Volatile.Read(ref _adjustedAllocations) - Volatile.Read(ref _adjustedFrees);
             }
             lock (_gate)
             {
@@ -150,7 +154,7 @@ internal sealed class AllocationCounters
         get
         {
             if (_schema is { } schema)
-                return schema.Read().Allocations;
+                return schema.Read().Allocations + Volatile.Read(ref _adjustedAllocations);
             lock (_gate)
             {
                 long total = Volatile.Read(ref _allocations) + Volatile.Read(ref _ownerAllocations);
@@ -167,7 +171,10 @@ internal sealed class AllocationCounters
         get
         {
             if (_schema is { } schema)
-                return schema.Read().Peak;
+            {
+                SchemaCounts counts = schema.Read();
+                return Math.Max(counts.Peak + Volatile.Read(ref _adjustedBytes), counts.Bytes + Volatile.Read(ref _adjustedBytes));
+            }
             if (_striped)
                 _ = Bytes; // a read raises the peak to the present total
             return Volatile.Read(ref _peak);
@@ -264,6 +271,19 @@ internal sealed class AllocationCounters
 
     /// <summary>Reports the counts <paramref name="schema"/> keeps from now on, instead of counting here.</summary>
     public void ReadFrom(ISchemaCountSource schema) => _schema = schema;
+
+    /// <summary>
+    /// Corrects a schema's own counts for a guarded block, which the schema saw at another size than the user's (guard
+    /// bytes: the whole block, guards included) or not at all (a guard page, mapped outside it): <paramref name="bytes"/>
+    /// is the user's size less what the schema counted (negated on free), <paramref name="blocks"/> 1 when the schema
+    /// counted no block. Any thread; the tracked path only.
+    /// </summary>
+    public void AdjustSchemaCounts(long bytes, int blocks, bool allocation)
+    {
+        Interlocked.Add(ref _adjustedBytes, bytes);
+        if (blocks != 0)
+            Interlocked.Add(ref allocation ? ref _adjustedAllocations : ref _adjustedFrees, blocks);
+    }
 
     /// <summary>Turns striped now, as a second thread would; for tests of the striped counting.</summary>
     internal void MakeStriped()
