@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Memory.Diagnostics;
 using Memory.Schemas;
 using Memory.Tracking;
@@ -108,4 +109,145 @@ public sealed class SchemaKeptCountsTests
         Assert.Equal(0, pool.Records.LiveAllocations);
         Assert.Equal(1, pool.Records.TotalAllocations);
     }
+
+    // Looking a block's size up would cost such a schema a call on every allocation and free for a figure it has already.
+    [Fact]
+    public void TheCountingPathNeverAsksTheSchemaForABlockSizeAndReportsItsCounts()
+    {
+        using var allocator = new SelfCountingTestAllocator(TrackingMode.Counters);
+        var blocks = new List<nint>();
+        for (int i = 1; i <= 64; i++)
+            blocks.Add(allocator.Allocate(i * 8));
+        for (int i = 0; i < blocks.Count; i += 2)
+            blocks[i] = allocator.ReAllocate(blocks[i], 1000);
+        for (int i = blocks.Count - 1; i >= 32; i--)
+        {
+            allocator.DeAllocate(blocks[i]);
+            blocks.RemoveAt(i);
+        }
+
+        SelfCountingSchema.Tally tally = allocator.Tally;
+        Assert.Equal(0, tally.SizeLookups);
+        Assert.Equal(tally.Bytes, allocator.Records.AllocatedBytes);
+        Assert.Equal(tally.Allocations - tally.Frees, allocator.Records.LiveAllocations);
+        Assert.Equal(32, allocator.Records.LiveAllocations);
+        Assert.Equal(tally.Peak, allocator.Records.PeakBytes);
+
+        foreach (nint block in blocks)
+            allocator.DeAllocate(block);
+        Assert.Equal(0, allocator.Records.AllocatedBytes);
+        Assert.Equal(0, tally.SizeLookups);
+    }
+
+    [Fact]
+    public void TheSchemaIsToldWhenItsAllocatorStartsAndStopsCounting()
+    {
+        using var allocator = new SelfCountingTestAllocator(TrackingMode.None);
+        Assert.False(allocator.Tally.Counting);
+        allocator.Records.Mode = TrackingMode.Counters;
+        Assert.True(allocator.Tally.Counting);
+        allocator.Records.Mode = TrackingMode.Records;
+        Assert.True(allocator.Tally.Counting);
+        allocator.Records.Mode = TrackingMode.None;
+        Assert.False(allocator.Tally.Counting);
+    }
+}
+
+/// <summary>The C heap behind a schema that counts its blocks itself and records every size lookup asked of it.</summary>
+internal readonly struct SelfCountingSchema : IAllocationSchema
+{
+    /// <summary>What the schema counted, and how often the allocator asked it for a block's size.</summary>
+    public sealed class Tally
+    {
+        public long Bytes;
+        public long Allocations;
+        public long Frees;
+        public long Peak;
+        public int SizeLookups;
+        public bool Counting;
+
+        public void Add(nint bytes)
+        {
+            Bytes += bytes;
+            Allocations++;
+            Peak = Math.Max(Peak, Bytes);
+        }
+
+        public void Remove(nint bytes)
+        {
+            Bytes -= bytes;
+            Frees++;
+        }
+    }
+
+    private readonly Tally _tally;
+
+    public SelfCountingSchema() => _tally = new Tally();
+
+    public static bool IsThreadSafe => false;
+
+    public static bool KeepsCounts => true;
+
+    // The C heap holds no state of its own.
+    private static OSSchema Os => default;
+
+    public Tally Counted => _tally;
+
+    public long NumAllocatedBytes => _tally.Bytes;
+
+    public long ReservedBytes => 0;
+
+    public long Capacity => long.MaxValue;
+
+    public SchemaCounts Counts => new(_tally.Bytes, _tally.Allocations, _tally.Frees, _tally.Peak);
+
+    public void ResetPeak() => _tally.Peak = _tally.Bytes;
+
+    public void CountingChanged(bool counting) => _tally.Counting = counting;
+
+    public nint Allocate(nint size, nint alignment)
+    {
+        nint block = Os.Allocate(size, alignment);
+        if (block != 0)
+            _tally.Add(Os.AllocationSize(block));
+        return block;
+    }
+
+    public void DeAllocate(nint pointer, nint size, nint alignment)
+    {
+        _tally.Remove(Os.AllocationSize(pointer));
+        Os.DeAllocate(pointer, size, alignment);
+    }
+
+    public nint ReAllocate(nint pointer, nint newSize, nint newAlignment)
+    {
+        nint oldSize = Os.AllocationSize(pointer);
+        nint moved = Os.ReAllocate(pointer, newSize, newAlignment);
+        if (moved != 0)
+        {
+            _tally.Remove(oldSize);
+            _tally.Add(Os.AllocationSize(moved));
+        }
+        return moved;
+    }
+
+    public nint AllocationSize(nint pointer)
+    {
+        _tally.SizeLookups++;
+        return Os.AllocationSize(pointer);
+    }
+
+    public void GarbageCollect()
+    {
+    }
+}
+
+/// <summary>An allocator over <see cref="SelfCountingSchema"/>.</summary>
+internal sealed class SelfCountingTestAllocator : AllocatorBase<SelfCountingSchema>
+{
+    public SelfCountingTestAllocator(TrackingMode mode, [CallerMemberName] string test = "")
+        : base(TestAllocators.UniqueName(test), "test allocator whose schema keeps its counts", new SelfCountingSchema())
+        => Records.Mode = mode;
+
+    public SelfCountingSchema.Tally Tally => Schema.Counted;
 }
