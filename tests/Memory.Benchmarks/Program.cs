@@ -9,6 +9,7 @@ using Memory.Benchmarks.Modes;
 //   --table [results dir]    the full suite's table (Ratio per allocator and workload) from a run's CSV reports
 //   --pool-interleaved [sizes...]  AllocatorMemoryPool against MemoryPool<byte>.Shared in alternating samples of one process
 //   --pair-interleaved [sizes...]  the small-block allocators' allocate-write-free pair against NativeMemory's, the same way
+//   --heap-sharing [threads]  glibc-thread's loop on threads sharing one SystemAllocator against one allocator per thread
 //   --real-code [sources]    the analyzers' and the generator's share of compile time over a real code base
 //                            (directories/files separated by the path separator, or MEMORY_REAL_CODE)
 //   anything else            BenchmarkDotNet, e.g. --filter '*Larson*' --job short
@@ -28,6 +29,8 @@ if (args.Length > 0 && args[0] == "--pool-interleaved")
     return PoolInterleaved.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--pair-interleaved")
     return PairInterleaved.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--heap-sharing")
+    return HeapSharing.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--real-code")
     return RealCodeShare.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--peers")

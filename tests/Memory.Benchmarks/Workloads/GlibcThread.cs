@@ -16,13 +16,13 @@ namespace Memory.Benchmarks.Workloads;
 public class GlibcThread : AllocatorBenchmark
 {
     private const int IterationsPerThread = 250_000;
-    private const int WorkingSetSize = 1024;
+    internal const int WorkingSetSize = 1024;
     private const int MinSize = 4;
     private const int MaxSize = 32768;
     private const int RandomSeed = 88;
 
-    private static readonly int[] BlockSizes = RandomBlockSizes(8000);
-    private static readonly int[] Offsets = RandomOffsets(WorkingSetSize * 4);
+    internal static readonly int[] BlockSizes = RandomBlockSizes(8000);
+    internal static readonly int[] Offsets = RandomOffsets(WorkingSetSize * 4);
 
     /// <summary>Threads, each with its own working set.</summary>
     [Params(1, 2)]
