@@ -11,7 +11,9 @@ namespace Memory.Schemas.Hpha;
 /// <remarks>
 /// <para>
 /// HPHA's blocks belong to pages and pages to buckets, never to threads, so a block freed by a thread that did not
-/// allocate it simply joins the freeing thread's cache, and no thread ever takes another's lock to free. A block in
+/// allocate it simply joins the freeing thread's cache, and no thread ever takes another's lock to free. A refill prefers
+/// pages the cache has drawn from before (see <see cref="SmallBlockBuckets"/>), so two threads' blocks seldom share a
+/// cache line. A block in
 /// a cache keeps the link in its first word and the heap's cache key in its second (see
 /// <see cref="Diagnostics.FreedBlockKey.HasKey"/>), so freeing it again, into any thread's cache, is caught; a block
 /// that is free in its bucket is caught by the bucket's own key before it could enter a cache.
@@ -56,6 +58,11 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
 
     // The buckets' key, copied here so the free path's double-free check reads the cache object only.
     private readonly nint _bucketKey;
+
+    // This cache's mark on the pages it refills from (SmallBlockBuckets.TakeBlocks), never 0. Marks wrap after 65,535
+    // caches: two caches sharing one only share pages again, as every cache did before pages had owners.
+    private static int s_lastPageOwner;
+    private readonly ushort _pageOwner = (ushort)((uint)Interlocked.Increment(ref s_lastPageOwner) % ushort.MaxValue + 1);
 
     // Bits of _flags, read on every call. CountingFlag: add each call's bytes to _excess. Any higher bit sends the call
     // down the slow path, which acts on it (ActOnFlags). Other threads set bits with interlocked operations; the owner
@@ -518,7 +525,7 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             return single;
         }
 
-        int taken = _heap.Small.TakeBlocks(index, bin.Batch, _key, ref _heap.Tree, out nint head);
+        int taken = _heap.Small.TakeBlocks(index, bin.Batch, _key, _pageOwner, ref _heap.Tree, out nint head);
         if (taken == 0)
             return 0;
         bin.Head = *(nint*)head;

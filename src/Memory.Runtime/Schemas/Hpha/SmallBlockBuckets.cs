@@ -19,6 +19,14 @@ namespace Memory.Schemas.Hpha;
 /// is aligned to it, which is how aligned small requests are served without padding.
 /// </para>
 /// <para>
+/// A thread cache's refill draws from a page its cache already draws from, or from one no cache does, and marks it as
+/// its own (<see cref="SmallPage.Owner"/>): the blocks of a page, and the cache lines they share, stay with one thread,
+/// which two threads writing their blocks would otherwise pass back and forth. The mark is a preference, not ownership:
+/// any thread frees any block, a cache that returns everything (a thread's exit, garbage collection) clears the marks of
+/// the pages it returns to, a page emptied clears its own, and a refill that finds only other caches' pages takes one
+/// over rather than adding a page for every thread that ever used the bucket.
+/// </para>
+/// <para>
 /// For the thread caches a bucket also holds up to <see cref="HeldBatchesPerBucket"/> whole batches: the blocks a
 /// cache flushes, kept linked as the cache had them, for the next cache that refills to take in one step. A block
 /// freed on one thread and allocated on another (a producer and a consumer) then passes through the bucket's lock
@@ -216,7 +224,7 @@ internal unsafe struct SmallBlockBuckets
     /// blocks come from the pages. Returns how many were taken: 0 only when the OS has no memory for a new page.
     /// </summary>
     /// <remarks>The bucket must hold blocks of two words at least (not bucket 0). Taken blocks count as allocated here.</remarks>
-    public int TakeBlocks(int index, int count, nint cacheKey, ref TreeHeap tree, out nint head)
+    public int TakeBlocks(int index, int count, nint cacheKey, ushort owner, ref TreeHeap tree, out nint head)
     {
         ref Bucket bucket = ref BucketAt(index);
         nint first = 0;
@@ -235,13 +243,15 @@ internal unsafe struct SmallBlockBuckets
 
             while (taken < count)
             {
-                var page = (SmallPage*)bucket.Pages;
+                SmallPage* page = PageFor(ref bucket, owner);
                 if (page == null)
                 {
+                    // Out of memory for a new page: any page with room will do.
                     page = AddPage(ref bucket, index, ref tree);
-                    if (page == null)
+                    if (page == null && (page = (SmallPage*)bucket.Pages) == null)
                         break;
                 }
+                page->Owner = owner;
 
                 if (page->Used == 0)
                     bucket.EmptyPages--;
@@ -268,6 +278,33 @@ internal unsafe struct SmallBlockBuckets
     }
 
     /// <summary>
+    /// The page a cache's refill draws from: one it already draws from, else one no cache draws from, so that a page's
+    /// blocks, and the cache lines they share, stay with one thread. Two threads writing blocks that share a line take
+    /// the line from each other on every write: on glibc-thread's loop, a heap shared by two threads cost 1.5-1.7 times
+    /// a heap per thread (docs/benchmarks.md). Only the first <see cref="PagesSearched"/> pages are looked at; when all
+    /// of those belong to other caches the first is taken over, so a bucket does not grow a page for every thread that
+    /// ever used it. Null when the few pages with room all belong to other caches: the caller adds a page.
+    /// </summary>
+    private static SmallPage* PageFor(ref Bucket bucket, ushort owner)
+    {
+        SmallPage* unowned = null;
+        int seen = 0;
+        for (var page = (SmallPage*)bucket.Pages; page != null; page = (SmallPage*)page->Next)
+        {
+            if (page->Owner == owner)
+                return page;
+            if (page->Owner == 0 && unowned == null)
+                unowned = page;
+            if (++seen == PagesSearched)
+                return unowned != null ? unowned : (SmallPage*)bucket.Pages;
+        }
+        return unowned;
+    }
+
+    /// <summary>How many pages with room a refill looks at for one of its own (see <see cref="PageFor"/>).</summary>
+    private const int PagesSearched = 4;
+
+    /// <summary>
     /// Gives back <paramref name="count"/> blocks of bucket <paramref name="index"/> from a thread cache, under one
     /// lock: the list starts at <paramref name="head"/> and is linked through the blocks' first words. With
     /// <paramref name="mayHold"/>, the list is kept whole for the next cache that refills while the bucket has room
@@ -287,7 +324,7 @@ internal unsafe struct SmallBlockBuckets
                 bucket.HeldCounts[slot] = count;
             }
             else
-                ReleaseToPages(ref bucket, head, count, ref tree);
+                ReleaseToPages(ref bucket, head, count, ref tree, disown: !mayHold);
             bucket.AllocatedBytes -= (long)count * bucket.ElementSize;
         }
         finally
@@ -297,7 +334,7 @@ internal unsafe struct SmallBlockBuckets
     }
 
     /// <summary>Puts <paramref name="count"/> linked blocks back on their pages' free lists; under the bucket's lock.</summary>
-    private void ReleaseToPages(ref Bucket bucket, nint head, int count, ref TreeHeap tree)
+    private void ReleaseToPages(ref Bucket bucket, nint head, int count, ref TreeHeap tree, bool disown)
     {
         nint block = head;
         for (int i = 0; i < count; i++)
@@ -305,6 +342,8 @@ internal unsafe struct SmallBlockBuckets
             nint next = *(nint*)block;
             // The bucket's key replaces the cache's: a block the bucket hands out later must not look cached.
             var page = (SmallPage*)(block & ~(_pageSize - 1));
+            if (disown)
+                page->Owner = 0;
             FreeList.Push(ref page->FreeList, block, _key, page->ElementSize);
             int used = page->Used;
             if (used == page->Capacity)
@@ -389,7 +428,7 @@ internal unsafe struct SmallBlockBuckets
                 while (bucket.HeldBatches > 0)
                 {
                     int slot = --bucket.HeldBatches;
-                    ReleaseToPages(ref bucket, (nint)bucket.HeldHeads[slot], bucket.HeldCounts[slot], ref tree);
+                    ReleaseToPages(ref bucket, (nint)bucket.HeldHeads[slot], bucket.HeldCounts[slot], ref tree, disown: true);
                 }
 
                 var page = (SmallPage*)bucket.Pages;
@@ -429,7 +468,8 @@ internal unsafe struct SmallBlockBuckets
         page->Used = 0;
         page->Capacity = bucket.Capacity;
         page->ElementSize = bucket.ElementSize;
-        page->BucketIndex = index;
+        page->BucketIndex = (ushort)index;
+        page->Owner = 0;
         PushPage(ref bucket, page);
         bucket.EmptyPages++;
         return page;
@@ -442,6 +482,7 @@ internal unsafe struct SmallBlockBuckets
         {
             // Keep it, and start it afresh: carving from the end again keeps new blocks close together.
             bucket.EmptyPages++;
+            page->Owner = 0;
             page->FreeList = 0;
             page->Bump = (nint)page + _pageSize;
             return;
@@ -539,5 +580,8 @@ internal struct SmallPage
     [FieldOffset(52)] public int Capacity;
 
     [FieldOffset(56)] public int ElementSize;
-    [FieldOffset(60)] public int BucketIndex;
+    [FieldOffset(60)] public ushort BucketIndex;
+
+    /// <summary>The thread cache that refills from this page (see <see cref="SmallBlockBuckets.TakeBlocks"/>); 0: none.</summary>
+    [FieldOffset(62)] public ushort Owner;
 }
