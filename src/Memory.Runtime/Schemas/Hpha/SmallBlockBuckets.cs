@@ -246,7 +246,7 @@ internal unsafe struct SmallBlockBuckets
                 SmallPage* page = PageFor(ref bucket, owner);
                 if (page == null)
                 {
-                    // Out of memory for a new page: any page with room will do.
+                    // Out of memory for a new page, any page with room will do, whichever cache draws from it.
                     page = AddPage(ref bucket, index, ref tree);
                     if (page == null && (page = (SmallPage*)bucket.Pages) == null)
                         break;
@@ -280,7 +280,7 @@ internal unsafe struct SmallBlockBuckets
     /// <summary>
     /// The page a cache's refill draws from: one it already draws from, else one no cache draws from, so that a page's
     /// blocks, and the cache lines they share, stay with one thread. Two threads writing blocks that share a line take
-    /// the line from each other on every write: on glibc-thread's loop, a heap shared by two threads cost 1.5-1.7 times
+    /// the line from each other on every write: on glibc-thread's loop, a heap shared by two threads cost 1.3-1.7 times
     /// a heap per thread (docs/benchmarks.md). Only the first <see cref="PagesSearched"/> pages are looked at; when all
     /// of those belong to other caches the first is taken over, so a bucket does not grow a page for every thread that
     /// ever used it. Null when the few pages with room all belong to other caches: the caller adds a page.
