@@ -20,10 +20,10 @@ public sealed class HeldBatchTests
     public void Blocks_freed_on_one_thread_are_held_whole_and_refill_another_threads_cache()
     {
         var schema = new HphaSchema(Cached);
-        nint[] produced = Allocate(schema, Blocks);
+        nint[] produced = SchemaBlocks.Allocate(schema, Size, Blocks);
         var addresses = produced.ToHashSet();
 
-        OnThread.Run(() => Free(schema, produced));
+        OnThread.Run(() => SchemaBlocks.Free(schema, produced));
 
         // The consumer's cache flushed its full lists into the bucket; whatever it still caches is not held.
         int held = schema.HeldSmallBlocks;
@@ -33,13 +33,13 @@ public sealed class HeldBatchTests
         // Once this thread's own list runs dry, its refills take the held batches whole, before any block from a page:
         // blocks the other thread freed.
         int ownLeft = schema.CallingThreadCachedBlocks;
-        nint[] again = Allocate(schema, ownLeft + held);
+        nint[] again = SchemaBlocks.Allocate(schema, Size, ownLeft + held);
         Assert.Equal(0, schema.HeldSmallBlocks);
         Assert.Equal(0, schema.CallingThreadCachedBlocks);
         Assert.All(again.Skip(ownLeft), block => Assert.Contains(block, addresses));
         Assert.Equal((long)again.Length * Size, schema.NumAllocatedBytes);
 
-        Free(schema, again);
+        SchemaBlocks.Free(schema, again);
         schema.GarbageCollect();
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Null(schema.Validate());
@@ -49,11 +49,11 @@ public sealed class HeldBatchTests
     public void Freeing_a_held_block_again_is_a_double_free_and_changes_nothing()
     {
         var schema = new HphaSchema(Cached);
-        nint[] produced = Allocate(schema, Blocks);
+        nint[] produced = SchemaBlocks.Allocate(schema, Size, Blocks);
         // Every tenth block stays live, so no page empties: each freed block is then held, cached or on its page's list.
         nint[] anchors = produced.Where((_, i) => i % 10 == 0).ToArray();
         nint[] freed = produced.Where((_, i) => i % 10 != 0).ToArray();
-        OnThread.Run(() => Free(schema, freed));
+        OnThread.Run(() => SchemaBlocks.Free(schema, freed));
         int held = schema.HeldSmallBlocks;
         Assert.True(held > 0);
 
@@ -64,7 +64,7 @@ public sealed class HeldBatchTests
         }
         Assert.Equal(held, schema.HeldSmallBlocks);
         Assert.Equal((long)anchors.Length * Size, schema.NumAllocatedBytes);
-        Free(schema, anchors);
+        SchemaBlocks.Free(schema, anchors);
         Assert.Equal(0, schema.NumAllocatedBytes);
     }
 
@@ -72,8 +72,8 @@ public sealed class HeldBatchTests
     public void Garbage_collection_puts_held_blocks_back_on_their_pages_and_returns_the_memory()
     {
         var schema = new HphaSchema(Cached);
-        nint[] produced = Allocate(schema, Blocks);
-        OnThread.Run(() => Free(schema, produced));
+        nint[] produced = SchemaBlocks.Allocate(schema, Size, Blocks);
+        OnThread.Run(() => SchemaBlocks.Free(schema, produced));
         Assert.True(schema.HeldSmallBlocks > 0);
 
         schema.GarbageCollect();
@@ -94,7 +94,7 @@ public sealed class HeldBatchTests
         {
             for (int round = 0; round < 200; round++)
             {
-                nint[] batch = Allocate(schema, 100);
+                nint[] batch = SchemaBlocks.Allocate(schema, Size, 100);
                 foreach (nint block in batch)
                     Fill(block, (byte)round);
                 handOver.Add(batch);
@@ -110,7 +110,7 @@ public sealed class HeldBatchTests
                     if (!IsFilledAlike(block))
                         corrupted++;
                 }
-                Free(schema, batch);
+                SchemaBlocks.Free(schema, batch);
             }
         }));
         producer.Start();
@@ -134,21 +134,4 @@ public sealed class HeldBatchTests
 
     private static unsafe bool IsFilledAlike(nint block)
         => new ReadOnlySpan<byte>((void*)block, Size).IndexOfAnyExcept(*(byte*)block) < 0;
-
-    private static nint[] Allocate(HphaSchema schema, int count)
-    {
-        var blocks = new nint[count];
-        for (int i = 0; i < count; i++)
-        {
-            blocks[i] = schema.Allocate(Size, 0);
-            Assert.NotEqual(0, blocks[i]);
-        }
-        return blocks;
-    }
-
-    private static void Free(HphaSchema schema, nint[] blocks)
-    {
-        foreach (nint block in blocks)
-            schema.DeAllocate(block, 0, 0);
-    }
 }

@@ -17,16 +17,16 @@ public sealed class PageOwnerTests
     public void Two_threads_allocating_one_size_get_blocks_from_different_pages()
     {
         var schema = new HphaSchema(Options);
-        nint[] mine = Allocate(schema, 1_000);
+        nint[] mine = SchemaBlocks.Allocate(schema, Size, 1_000);
         nint[] theirs = [];
-        OnThread.Run(() => theirs = Allocate(schema, 1_000));
+        OnThread.Run(() => theirs = SchemaBlocks.Allocate(schema, Size, 1_000));
 
         // 1,000 blocks leave this thread's last page part used: before pages had owners, the other thread's first refill
         // took the rest of it.
         Assert.Empty(PagesOf(mine).Intersect(PagesOf(theirs)));
 
-        Free(schema, mine);
-        OnThread.Run(() => Free(schema, theirs));
+        SchemaBlocks.Free(schema, mine);
+        OnThread.Run(() => SchemaBlocks.Free(schema, theirs));
         schema.GarbageCollect();
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Null(schema.Validate());
@@ -36,40 +36,23 @@ public sealed class PageOwnerTests
     public void A_bucket_whose_pages_with_room_all_belong_to_another_cache_takes_one_over_instead_of_growing()
     {
         var schema = new HphaSchema(Options);
-        nint[] held = Allocate(schema, 8_000);
+        nint[] held = SchemaBlocks.Allocate(schema, Size, 8_000);
         // Every other block back: each page of this thread's is left half used, on the bucket's list of pages with room
         // (the cache's lists overflow into the bucket as they fill).
-        Free(schema, [.. held.Where((_, i) => i % 2 == 1)]);
+        SchemaBlocks.Free(schema, [.. held.Where((_, i) => i % 2 == 1)]);
         nint[] kept = [.. held.Where((_, i) => i % 2 == 0)];
         var ownerPages = PagesOf(held);
 
         nint[] theirs = [];
-        OnThread.Run(() => theirs = Allocate(schema, 2_000));  // more than the four batches the bucket may hold
+        OnThread.Run(() => theirs = SchemaBlocks.Allocate(schema, Size, 2_000));  // more than the four batches the bucket may hold
         Assert.Subset(ownerPages, PagesOf(theirs));
 
-        Free(schema, kept);
-        OnThread.Run(() => Free(schema, theirs));
+        SchemaBlocks.Free(schema, kept);
+        OnThread.Run(() => SchemaBlocks.Free(schema, theirs));
         schema.GarbageCollect();
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Null(schema.Validate());
     }
 
     private static HashSet<nint> PagesOf(IEnumerable<nint> blocks) => [.. blocks.Select(block => block & ~(nint)(Options.PageSize - 1))];
-
-    private static nint[] Allocate(HphaSchema schema, int count)
-    {
-        var blocks = new nint[count];
-        for (int i = 0; i < count; i++)
-        {
-            blocks[i] = schema.Allocate(Size, 0);
-            Assert.NotEqual(0, blocks[i]);
-        }
-        return blocks;
-    }
-
-    private static void Free(HphaSchema schema, IEnumerable<nint> blocks)
-    {
-        foreach (nint block in blocks)
-            schema.DeAllocate(block, Size, 0);
-    }
 }
