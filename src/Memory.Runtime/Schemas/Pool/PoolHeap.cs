@@ -25,9 +25,12 @@ namespace Memory.Schemas.Pool;
 /// rather than count each call again (<see cref="IAllocationSchema.KeepsCounts"/>).
 /// </para>
 /// <para>
-/// Pages do not count their live blocks (see <see cref="PageHeader"/>), so a page that empties stays with its class
-/// until the pool looks for empty pages: on <see cref="Trim"/>, and before taking a new run from the C heap when the
-/// pages in use hold markedly more than the live bytes (<see cref="ReclaimEmptyPages"/>).
+/// The owner's frees go onto a list of recent blocks per class, which allocations take from first (see
+/// <see cref="SizeClassPages"/>); pages see their blocks again when that list is empty, and when the pool looks for
+/// empty pages. Pages do not count their live blocks (see <see cref="PageHeader"/>), so a page that empties stays with
+/// its class until the pool looks for empty pages: on <see cref="Trim"/>, and before taking a new run from the C heap
+/// when the pages in use hold markedly more than the live bytes (<see cref="ReclaimEmptyPages"/>), each time putting
+/// the recent blocks back on their pages first.
 /// </para>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -81,7 +84,8 @@ internal unsafe struct PoolHeap
 
     /// <summary>
     /// Set by a garbage collection on a thread that may not touch the pool; the pool's thread then returns its empty
-    /// pages the next time it needs a page or empties one. Read and written with volatile semantics.
+    /// pages the next time it allocates from its pages (a class with no recent blocks) or a full page gets a block back.
+    /// Read and written with volatile semantics.
     /// </summary>
     public int TrimRequested;
 
@@ -112,6 +116,7 @@ internal unsafe struct PoolHeap
                 Tail = null,
                 BlockSize = layout.BlockSize(i),
                 BlocksPerPage = layout.BlocksPerPage(i),
+                Recent = 0,
             };
         }
         heap->Pages.Initialize(layout);
@@ -130,22 +135,35 @@ internal unsafe struct PoolHeap
         return AllocateUnusual(heap, size, alignment);
     }
 
-    /// <summary>Allocates a block of class <paramref name="index"/>. Owner only.</summary>
+    /// <summary>Allocates a block of class <paramref name="index"/>: the class's most recently freed one, else one from its pages. Owner only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint AllocateFromClass(PoolHeap* heap, int index)
     {
+        SizeClassPages* sizeClass = heap->Classes + index;
+        nint block = sizeClass->Recent;
+        if (block == 0)
+            return AllocateFromPages(heap, index);
+        int blockSize = sizeClass->BlockSize;
+        sizeClass->Recent = FreeList.Next(block, heap->Key);
+        FreeList.Clear(block, blockSize);
+        CountAllocation(heap, blockSize);
+        return block;
+    }
+
+    // Out of line: the class's recent blocks serve most allocations, and the call sites inline the path above.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint AllocateFromPages(PoolHeap* heap, int index)
+    {
+        // Frees seldom reach a page now (they go onto the class's recent blocks), so a collection another thread asked
+        // for is acted on here as well as where a page is taken or a full page gets a block back.
+        if (Volatile.Read(ref heap->TrimRequested) != 0)
+            Trim(heap);
         PageHeader* page = heap->Classes[index].Head;
-        if (page != null)
+        if (page != null && page->FreeBlocks != 0)
         {
-            nint block = page->FreeBlocks;
-            if (block != 0)
-            {
-                int blockSize = page->BlockSize;
-                page->FreeBlocks = FreeList.Next(block, heap->Key);
-                FreeList.Clear(block, blockSize);
-                CountAllocation(heap, blockSize);
-                return block;
-            }
+            nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key, page->BlockSize);
+            CountAllocation(heap, page->BlockSize);
+            return block;
         }
         return AllocateFromNewPage(heap, index);
     }
@@ -171,13 +189,58 @@ internal unsafe struct PoolHeap
             heap->PeakBytes = live;
     }
 
-    /// <summary>Frees a block of a page this pool owns. Owner only.</summary>
+    /// <summary>Frees a block of a page this pool owns: onto its class's recent blocks, or to its page where it has no class list. Owner only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeAllocate(PoolHeap* heap, PageHeader* page, nint block)
     {
-        heap->FreedBytes += page->BlockSize;
+        int blockSize = page->BlockSize;
+        heap->FreedBytes += blockSize;
         heap->Frees++;
-        Release(heap, page, block);
+        // A page of its own has no class (ClassIndex below 0), and a block of one word no room for the key that marks
+        // it free on a list that spans pages: both go to their page.
+        int classIndex = page->ClassIndex;
+        if (classIndex >= 0 && blockSize >= Diagnostics.FreedBlockKey.KeyedBlockSize)
+            FreeList.Push(ref heap->Classes[classIndex].Recent, block, heap->Key, blockSize);
+        else
+            Release(heap, page, block);
+    }
+
+    /// <summary>
+    /// Whether a block of this pool that looks free (<see cref="Diagnostics.FreedBlockKey.LooksFreedInPage(nint, nint, nint, nint)"/>) is
+    /// free: on its page's free list or on its class's recent blocks. Owner only.
+    /// </summary>
+    public static bool HoldsFree(PoolHeap* heap, PageHeader* page, nint block)
+    {
+        if (PageHeader.HoldsFree(page, block, heap->Key))
+            return true;
+        if (page->ClassIndex < 0)
+            return false;
+        for (nint recent = heap->Classes[page->ClassIndex].Recent; recent != 0; recent = FreeList.Next(recent, heap->Key))
+        {
+            if (recent == block)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Puts every class's recent blocks back on their pages, so that the pages' lists hold every free block. Owner only.</summary>
+    private static void ReturnRecentBlocks(PoolHeap* heap)
+    {
+        for (int i = 0; i < heap->Layout.ClassCount; i++)
+        {
+            SizeClassPages* sizeClass = heap->Classes + i;
+            nint block = sizeClass->Recent;
+            sizeClass->Recent = 0;
+            while (block != 0)
+            {
+                nint next = FreeList.Next(block, heap->Key);
+                PageHeader* page = PageHeader.Of(block, heap->Layout.PageMask);
+                FreeList.Push(ref page->FreeBlocks, block, heap->Key, page->BlockSize);
+                if (!page->InClassList)
+                    sizeClass->AddLast(page);
+                block = next;
+            }
+        }
     }
 
     /// <summary>
@@ -209,11 +272,13 @@ internal unsafe struct PoolHeap
     }
 
     /// <summary>
-    /// Moves every wholly free page from its class to the empty-page cache, where any class can take it. Walks the
-    /// free lists of the pages with space, so it costs as much as the free blocks there are. Owner only.
+    /// Moves every wholly free page from its class to the empty-page cache, where any class can take it, once the
+    /// classes' recent blocks are back on their pages. Walks the free lists of the pages with space, so it costs as
+    /// much as the free blocks there are. Owner only.
     /// </summary>
     public static void ReclaimEmptyPages(PoolHeap* heap)
     {
+        ReturnRecentBlocks(heap);
         for (int i = 0; i < heap->Layout.ClassCount; i++)
         {
             SizeClassPages* sizeClass = heap->Classes + i;

@@ -22,7 +22,10 @@ namespace Memory.Schemas;
 /// </para>
 /// <para>
 /// Each page (4 KiB by default, aligned to its size) holds blocks of one class and a header at its end that a block
-/// finds by masking its address. Free blocks are linked through their first word. Pages come from the C heap in
+/// finds by masking its address. Free blocks are linked through their first word: a block the pool's thread frees
+/// goes onto its class's list of recently freed blocks, which the next allocation of the class takes from first (not
+/// part of O3DE's pool, where every free and allocation goes through the block's page), and a class with none left
+/// allocates from its pages. Pages come from the C heap in
 /// runs (<see cref="OSSchema"/>). A page emptied in one class serves any class once the pool looks for empty pages:
 /// before it asks the C heap for a new run, and on <see cref="GarbageCollect"/>, which also returns runs none of
 /// whose pages is in use. <see cref="ReservedBytes"/> is the memory of the runs held.
@@ -107,7 +110,7 @@ public unsafe struct PoolSchema : IAllocationSchema
         PoolHeap* heap = _heap;
         nint pageMask = heap->Layout.PageMask;
         PageHeader* page = PageHeader.Of(pointer, pageMask);
-        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, pageMask, page->BlockSize) && PageHeader.HoldsFree(page, pointer, heap->Key))
+        if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, pageMask, page->BlockSize) && PoolHeap.HoldsFree(heap, page, pointer))
             FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
         PoolHeap.DeAllocate(heap, page, pointer);
     }
@@ -119,7 +122,7 @@ public unsafe struct PoolSchema : IAllocationSchema
         PoolHeap* heap = _heap;
         PageHeader* page = PageHeader.Of(pointer, heap->Layout.PageMask);
         if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, heap->Key, heap->Layout.PageMask, page->BlockSize)
-            && PageHeader.HoldsFree(page, pointer, heap->Key))
+            && PoolHeap.HoldsFree(heap, page, pointer))
             FreedBlockKey.ThrowDoubleFree(_memory.OwnerName, pointer);
         if (!heap->Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
@@ -148,7 +151,8 @@ public unsafe struct PoolSchema : IAllocationSchema
 
     /// <summary>
     /// A collection from any thread (<see cref="AllocatorManager.GarbageCollect"/>, the out-of-memory handling of
-    /// another allocator): only a flag, and the pool's thread trims the next time it takes a page or refills one.
+    /// another allocator): only a flag, and the pool's thread trims the next time it allocates from its pages (a class
+    /// whose recently freed blocks have run out) or frees into a page that was full.
     /// </summary>
     /// <remarks>
     /// Trimming from the caller's thread is never safe here: a pool takes no locks, and a pool handed from one thread

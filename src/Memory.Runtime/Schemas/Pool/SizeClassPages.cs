@@ -3,18 +3,42 @@ using System.Runtime.InteropServices;
 namespace Memory.Schemas.Pool;
 
 /// <summary>
-/// One size class of one pool: the pages of the class that may have free blocks, new pages first, pages that were
-/// full last.
+/// One size class of one pool: the blocks of the class its thread freed and has not handed out again, then the pages
+/// of the class that may have free blocks, new pages first, pages that were full last.
 /// </summary>
 /// <remarks>
-/// Allocation takes from the head page's free list. A page that fills up stays in the list until an allocation
-/// finds it full at the head and drops it (so the hot path never unlinks); it rejoins at the end when one of its
-/// blocks is freed (see <see cref="AddLast"/>). Every page with a free block is therefore in the list. Wholly free
-/// pages stay in it until the pool reclaims them for other classes (garbage collection, or a pool about to take a new run of pages).
+/// <para>
+/// The owner's frees go onto the class's list of recent blocks (<see cref="Recent"/>), and allocations take from it
+/// first, so a class in steady use hands blocks back and forth through this one entry and never writes a page's header.
+/// Before the list, every free wrote its block's page: under a random mix of sizes a different header on nearly every
+/// call, and a class whose pages hold few blocks (512 bytes: seven to a 4 KiB page) emptied its head page every few
+/// allocations and moved full pages on and off its list on most calls (a mix of 16-512 bytes over 1,000 live blocks
+/// took 12-13 ns a replacement before, 11 after; the same mix of powers of two, 23 before and 13 after).
+/// </para>
+/// <para>
+/// The list has no bound, and needs none: its blocks are free memory of the class's pages either way, and what a
+/// bound would change is only where they wait. Nothing but reclaiming pages needs them on their pages: garbage
+/// collection, and a pool about to take a new run of pages while the pages it has hold spare memory, put every recent
+/// block back on its page first (<see cref="PoolHeap.ReclaimEmptyPages"/>). A count kept for a bound cost the
+/// allocate-free pair a read-modify-write on each call.
+/// </para>
+/// <para>
+/// Allocation from the pages takes from the head page's free list. A page that fills up stays in the list until an
+/// allocation finds it full at the head and drops it (so that path never unlinks); it rejoins at the end when one of
+/// its blocks is freed to it (see <see cref="AddLast"/>). Every page with a free block on its own list is therefore in
+/// the list. Wholly free pages stay in it until the pool reclaims them for other classes.
+/// </para>
 /// </remarks>
-[StructLayout(LayoutKind.Sequential, Size = 32)] // a power of two, so the hot path finds a class with a shift
+[StructLayout(LayoutKind.Sequential, Size = 64)] // a power of two, so the hot path finds a class with a shift
 internal unsafe struct SizeClassPages
 {
+    /// <summary>
+    /// Blocks of the class the owner freed and has not handed out again, newest first, linked and keyed as a page's free
+    /// list is (<see cref="FreeList"/>, the pool's key) but across pages; 0 when empty. Classes of blocks too small to
+    /// hold the key (one word) leave it empty: their frees go to their pages.
+    /// </summary>
+    public nint Recent;
+
     /// <summary>The page allocations take from, or null.</summary>
     public PageHeader* Head;
 

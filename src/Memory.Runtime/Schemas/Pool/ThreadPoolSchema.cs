@@ -117,7 +117,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         // memory may be reused for another thread's pool, which a stale last-used entry would then match.
         if (owner == ThreadHeapTable.Find(_id))
         {
-            if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) && PageHeader.HoldsFree(page, pointer, owner->Key))
+            if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) && PoolHeap.HoldsFree(owner, page, pointer))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
             PoolHeap.DeAllocate(owner, page, pointer);
             if (ThreadPoolSet.IsPublishTurn(owner->Frees))
@@ -144,7 +144,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
         if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask, page->BlockSize)
-            && (page->Owner != ThreadHeapTable.Find(_id) || PageHeader.HoldsFree(page, pointer, page->Owner->Key)))
+            && (page->Owner != ThreadHeapTable.Find(_id) || PoolHeap.HoldsFree(page->Owner, page, pointer)))
             FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
         if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
