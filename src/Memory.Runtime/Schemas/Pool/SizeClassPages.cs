@@ -13,7 +13,8 @@ namespace Memory.Schemas.Pool;
 /// Before the list, every free wrote its block's page: under a random mix of sizes a different header on nearly every
 /// call, and a class whose pages hold few blocks (512 bytes: seven to a 4 KiB page) emptied its head page every few
 /// allocations and moved full pages on and off its list on most calls (a mix of 16-512 bytes over 1,000 live blocks
-/// took 12-13 ns a replacement before, 11 after; the same mix of powers of two, 23 before and 13 after).
+/// took 13.2-13.7 ns a replacement before and 12.1-12.3 after; the same mix rounded up to powers of two, 24.5 before
+/// and 12.5 after: docs/benchmarks.md, eighth round).
 /// </para>
 /// <para>
 /// The list has no bound, and needs none: its blocks are free memory of the class's pages either way, and what a
