@@ -150,6 +150,37 @@ public sealed class HphaCountsTests
     }
 
     [Fact]
+    public void A_thread_that_frees_publishes_so_the_next_threads_allocations_do_not_overstate_the_peak()
+    {
+        using var allocator = NewSystem(TrackingMode.Counters);
+        const int Blocks = 1024; // 1 MiB of the largest small blocks, through the thread caches
+        long threshold = Memory.Tracking.Counters.AllocationCounters.PublishThreshold;
+        using var freed = new ManualResetEventSlim();
+        using var finish = new ManualResetEventSlim();
+        var first = new Thread(() =>
+        {
+            nint[] blocks = Enumerable.Range(0, Blocks).Select(_ => allocator.Allocate(1024)).ToArray();
+            foreach (nint block in blocks)
+                allocator.DeAllocate(block);
+            freed.Set();
+            finish.Wait();  // alive, so its cache is not retired: retiring it would hand over its bytes anyway
+        });
+        first.Start();
+        freed.Wait();
+
+        // The live bytes never pass 1 MiB. Had the first thread kept its frees to itself, the heap's total would still hold
+        // its megabyte while this thread published one more, and the peak would read about 2 MiB.
+        nint[] mine = Enumerable.Range(0, Blocks).Select(_ => allocator.Allocate(1024)).ToArray();
+        long peak = allocator.Records.PeakBytes;
+        finish.Set();
+        first.Join();
+        foreach (nint block in mine)
+            allocator.DeAllocate(block);
+
+        Assert.InRange(peak, Blocks * 1024L, Blocks * 1024L + 2 * threshold);
+    }
+
+    [Fact]
     public void Under_concurrent_traffic_the_peak_is_never_below_a_total_read_and_counts_end_exact()
     {
         using var allocator = NewSystem(TrackingMode.Counters);
