@@ -64,21 +64,18 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     private static int s_lastPageOwner;
     private readonly ushort _pageOwner = (ushort)((uint)Interlocked.Increment(ref s_lastPageOwner) % ushort.MaxValue + 1);
 
-    // Bits of _flags, read on every call. CountingFlag: add each call's bytes to the unpublished ones. Any higher bit sends the call
+    // Bits of _flags, read on every call. CountingFlag: add each call's bytes to _excess. Any higher bit sends the call
     // down the slow path, which acts on it (ActOnFlags). Other threads set bits with interlocked operations; the owner
     // clears them once acted on.
     private const int CountingFlag = 1;
-    private const int RestartFlag = 2;    // counting (re)starts: the unpublished bytes are from an earlier count
-    private const int ResetPeakFlag = 4;  // the peak was lowered: publish the bytes, forget their highest point
+    private const int RestartFlag = 2;    // counting (re)starts: what _excess holds is from an earlier count
+    private const int ResetPeakFlag = 4;  // the peak was lowered: publish _excess, forget its highest point
     private const int StaleFlag = 8;      // return every cached block (garbage collection from another thread)
     private int _flags;
 
-    // While counting: the most this thread's unpublished bytes (allocated less freed since it last published them to
-    // the heap's total) have been since then, and how far below that they are now, so the unpublished bytes are
-    // _highestExcess - _headroom. Kept as a distance rather than the bytes themselves so that an allocation learns it made
-    // a new highest point from the sign of the one figure it updates, with no second load. Owner writes; readers read
-    // _highestExcess for the peak.
-    private long _headroom;
+    // While counting: bytes this thread allocated less those it freed since it last published them to the heap's total,
+    // and the most that figure has been since then. Owner writes; readers read _highestExcess for the peak.
+    private long _excess;
     private long _highestExcess;
 
     // Inline in the object rather than an array: one dependent load fewer on every call.
@@ -193,16 +190,13 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             int flags = Volatile.Read(ref _flags);
             if ((flags & (CountingFlag | RestartFlag)) != CountingFlag)
                 return 0;
-            return (flags & ResetPeakFlag) != 0 ? Excess : Volatile.Read(ref _highestExcess);
+            return (flags & ResetPeakFlag) != 0 ? Volatile.Read(ref _excess) : Volatile.Read(ref _highestExcess);
         }
     }
 
     /// <summary>This thread's bytes not yet in the heap's total: what its retirement adds there.</summary>
     public long UnpublishedBytes
-        => (Volatile.Read(ref _flags) & (CountingFlag | RestartFlag)) == CountingFlag ? Excess : 0;
-
-    // The unpublished bytes (exact when the owner is quiet).
-    private long Excess => Volatile.Read(ref _highestExcess) - Volatile.Read(ref _headroom);
+        => (Volatile.Read(ref _flags) & (CountingFlag | RestartFlag)) == CountingFlag ? Volatile.Read(ref _excess) : 0;
 
     /// <summary>Asks the owner to return every cached block on its next call (garbage collection from any thread).</summary>
     public void MarkStale() => Interlocked.Or(ref _flags, StaleFlag);
@@ -223,35 +217,23 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountAllocated(nint usable)
     {
-        long headroom = _headroom - usable;
-        _headroom = headroom;
-        if (headroom < 0)
-            RaiseHighest(headroom);
+        long excess = _excess + usable;
+        _excess = excess;
+        if (excess > _highestExcess)
+        {
+            Volatile.Write(ref _highestExcess, excess);
+            if (excess > Tracking.Counters.AllocationCounters.PublishThreshold)
+                Publish();
+        }
     }
 
     /// <summary>Takes a free of <paramref name="usable"/> bytes off the thread's count, while counting. Owner only.</summary>
-    /// <remarks>
-    /// Publishes once the bytes are the threshold below their highest point, which is never later than once they are the
-    /// threshold below zero (the highest point is at least 0), so what a thread holds back from the heap's total stays
-    /// within the threshold either way.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountFreed(nint usable)
     {
-        long headroom = _headroom + usable;
-        _headroom = headroom;
-        if (headroom > Tracking.Counters.AllocationCounters.PublishThreshold)
-            Publish();
-    }
-
-    // An allocation took the bytes past their highest point: they are the new one.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RaiseHighest(long headroom)
-    {
-        long highest = _highestExcess - headroom;
-        _headroom = 0;
-        Volatile.Write(ref _highestExcess, highest);
-        if (highest > Tracking.Counters.AllocationCounters.PublishThreshold)
+        long excess = _excess - usable;
+        _excess = excess;
+        if (excess < -Tracking.Counters.AllocationCounters.PublishThreshold)
             Publish();
     }
 
@@ -272,10 +254,10 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Publish()
     {
+        long excess = _excess;
         long highest = _highestExcess;
-        long excess = highest - _headroom;
         Volatile.Write(ref _highestExcess, 0);
-        _headroom = 0;
+        _excess = 0;
         _heap.PublishCounted(excess, highest);
     }
 
@@ -292,16 +274,16 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
         int flags = Volatile.Read(ref _flags);
         if ((flags & RestartFlag) != 0)
         {
-            _headroom = 0;
+            _excess = 0;
             Volatile.Write(ref _highestExcess, 0);
             Interlocked.And(ref _flags, ~RestartFlag);
         }
         else if ((flags & ResetPeakFlag) != 0)
         {
             // The highest point is from before the reset: only the bytes go to the total, and the peak stays lowered.
-            long excess = _highestExcess - _headroom;
+            long excess = _excess;
             Volatile.Write(ref _highestExcess, 0);
-            _headroom = 0;
+            _excess = 0;
             if ((flags & CountingFlag) != 0)
                 _heap.PublishCounted(excess, highest: long.MinValue);
             Interlocked.And(ref _flags, ~ResetPeakFlag);
