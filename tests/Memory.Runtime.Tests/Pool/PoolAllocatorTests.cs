@@ -317,7 +317,8 @@ public unsafe class PoolAllocatorTests
             allocator.DeAllocate(block);
 
         // 320,000 bytes took 80 pages of 16-byte blocks; 1,000 blocks of 256 bytes (15 to a page) need 67 of them.
-        // The emptied pages are found before the C heap is asked for more.
+        // The freed blocks wait on their class's list of recent blocks, so their pages look full to themselves: they are
+        // put back on their pages, and the emptied pages found, before the C heap is asked for more.
         var large = new nint[1000];
         for (int i = 0; i < large.Length; i++)
             large[i] = allocator.Allocate(256);

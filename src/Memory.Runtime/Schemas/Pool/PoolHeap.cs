@@ -150,24 +150,6 @@ internal unsafe struct PoolHeap
         return block;
     }
 
-    // Out of line: the class's recent blocks serve most allocations, and the call sites inline the path above.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static nint AllocateFromPages(PoolHeap* heap, int index)
-    {
-        // Frees seldom reach a page now (they go onto the class's recent blocks), so a collection another thread asked
-        // for is acted on here as well as where a page is taken or a full page gets a block back.
-        if (Volatile.Read(ref heap->TrimRequested) != 0)
-            Trim(heap);
-        PageHeader* page = heap->Classes[index].Head;
-        if (page != null && page->FreeBlocks != 0)
-        {
-            nint block = FreeList.Pop(ref page->FreeBlocks, heap->Key, page->BlockSize);
-            CountAllocation(heap, page->BlockSize);
-            return block;
-        }
-        return AllocateFromNewPage(heap, index);
-    }
-
     /// <summary>Allocates where <see cref="PoolLayout.TryPlace"/> said: a class, or a page of its own for index -1. Owner only.</summary>
     public static nint AllocatePlaced(PoolHeap* heap, int classIndex, int blockSize)
         => classIndex >= 0 ? AllocateFromClass(heap, classIndex) : AllocateOwnPage(heap, blockSize);
@@ -224,6 +206,10 @@ internal unsafe struct PoolHeap
     }
 
     /// <summary>Puts every class's recent blocks back on their pages, so that the pages' lists hold every free block. Owner only.</summary>
+    /// <remarks>
+    /// Not through <see cref="Release"/>: that may start a requested trim, which would walk the lists while this walks
+    /// them. Every block here is of a class's page, so a page without space only rejoins its class.
+    /// </remarks>
     private static void ReturnRecentBlocks(PoolHeap* heap)
     {
         for (int i = 0; i < heap->Layout.ClassCount; i++)
@@ -319,9 +305,14 @@ internal unsafe struct PoolHeap
             Trim(heap);
     }
 
+    // Out of line: the class's recent blocks serve most allocations, and the call sites inline AllocateFromClass.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static nint AllocateFromNewPage(PoolHeap* heap, int index)
+    private static nint AllocateFromPages(PoolHeap* heap, int index)
     {
+        // Frees seldom reach a page now (they go onto the class's recent blocks), so a collection another thread asked
+        // for is acted on here as well as where a page is taken or a full page gets a block back.
+        if (Volatile.Read(ref heap->TrimRequested) != 0)
+            Trim(heap);
         SizeClassPages* sizeClass = heap->Classes + index;
         PageHeader* page = sizeClass->FirstWithSpace();
         if (page == null && heap->Remote->HasBlocks)
