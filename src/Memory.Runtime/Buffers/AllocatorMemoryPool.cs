@@ -113,6 +113,9 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     /// </summary>
     public long CachedBytes => _cache?.CachedBytes ?? 0;
 
+    /// <summary>Whether the main thread's slots in the cache, found by stack address, are the calling thread's own (for tests).</summary>
+    internal bool MainThreadSlotsAreCallers => _cache?.MainThreadSlotsAreCallers ?? false;
+
     /// <summary>
     /// Rents a native buffer of at least <paramref name="minBufferSize"/> bytes: the whole block of its size
     /// class when the size is cached, else exactly the size asked.

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Buffers;
 
@@ -53,6 +54,10 @@ internal sealed class BlockCache
     // The slots of one cache a thread owns: those of the first cache, still open, it returned a block to.
     [ThreadStatic]
     private static ThreadBlocks? t_blocks;
+
+    // The main thread's slots in this cache, once it has them: found from the stack address alone, without the
+    // thread-static read, which on Linux is a call (see MainThreadStack). Written and read by the main thread only.
+    private ThreadBlocks? _mainThreadBlocks;
 
     private readonly IAllocator _allocator;
     private readonly bool _threadSafeAllocator;
@@ -116,7 +121,7 @@ internal sealed class BlockCache
     {
         if (_trimRequested)
             TrimNow();
-        if ((_threadSlotClasses & (1u << sizeClass)) != 0 && t_blocks is { } own && own.Cache == this)
+        if ((_threadSlotClasses & (1u << sizeClass)) != 0 && OwnBlocks() is { } own && own.Cache == this)
         {
             nint mine = own.TryTake(sizeClass);
             if (mine != 0)
@@ -132,7 +137,7 @@ internal sealed class BlockCache
             return false;
         if ((_threadSlotClasses & (1u << sizeClass)) != 0)
         {
-            ThreadBlocks? own = t_blocks;
+            ThreadBlocks? own = OwnBlocks();
             if (own is null || own.Cache != this)
                 own = Join(own);
             if (own is not null && own.TryKeep(sizeClass, block))
@@ -203,9 +208,16 @@ internal sealed class BlockCache
             _threads.Add(own);
             _threadCount = _threads.Count;
             t_blocks = own;
+            if (MainThreadStack.IsCurrent())
+                _mainThreadBlocks = own;
             return own;
         }
     }
+
+    // The calling thread's slots: in this cache, or in the one it joined (then they are no use here).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ThreadBlocks? OwnBlocks()
+        => MainThreadStack.IsCurrent() && _mainThreadBlocks is { } main ? main : t_blocks;
 
     private static int HomeBin()
     {
@@ -217,6 +229,9 @@ internal sealed class BlockCache
         }
         return bin;
     }
+
+    /// <summary>Whether the main thread's slots, found by stack address, are the calling thread's own (for tests).</summary>
+    internal bool MainThreadSlotsAreCallers => _mainThreadBlocks is { } main && main == t_blocks;
 
     /// <summary>The bytes kept now.</summary>
     public long CachedBytes

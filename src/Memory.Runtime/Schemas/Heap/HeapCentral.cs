@@ -88,7 +88,18 @@ internal sealed unsafe class HeapCentral
     public long CachedBlocks => _caches.Sum(static cache => cache.CachedBlocks);
 
     /// <summary>Adds a new thread's cache, first taking back those of threads that have exited (see <see cref="ThreadCacheRegistry{TCache}"/>).</summary>
-    public void Register(HeapThreadCache cache) => _caches.Register(cache);
+    public void Register(HeapThreadCache cache)
+    {
+        _caches.Register(cache);
+        if (MainThreadStack.IsCurrent())
+            MainThreadCache = cache;
+    }
+
+    /// <summary>
+    /// The main thread's cache, once it has one: found by <see cref="HeapThreadCaches.For"/> from the stack address
+    /// alone (see <see cref="MainThreadStack"/>). Written and read by the main thread only.
+    /// </summary>
+    public HeapThreadCache? MainThreadCache { get; private set; }
 
     /// <summary>Takes back the cache of a thread that has exited: its blocks and its count.</summary>
     public void Retire(HeapThreadCache cache) => _caches.Retire(cache);

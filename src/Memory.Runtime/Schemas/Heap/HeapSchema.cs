@@ -53,6 +53,9 @@ public readonly struct HeapSchema : IAllocationSchema
     /// <summary>Free blocks waiting in thread caches (approximate while other threads run).</summary>
     public long CachedBlocks => _heap.CachedBlocks;
 
+    /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
+    internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HeapThreadCaches.Find(_heap);
+
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint Allocate(nint size, nint alignment)

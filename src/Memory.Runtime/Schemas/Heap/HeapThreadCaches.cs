@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Schemas;
 
@@ -26,6 +27,9 @@ internal sealed class HeapThreadCaches
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static HeapThreadCache For(HeapCentral heap)
     {
+        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack).
+        if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
+            return main;
         HeapThreadCaches? current = t_current;
         if (current is not null)
         {

@@ -47,6 +47,12 @@ internal sealed unsafe class HphaHeap
     // The live threads' caches, so their cached bytes are subtracted from the live ones and garbage collection reaches them.
     private readonly ThreadCacheRegistry<HphaThreadCache> _caches;
 
+    /// <summary>
+    /// The main thread's cache, once it has one: found by <see cref="HphaThreadCaches.For"/> from the stack address
+    /// alone (see <see cref="MainThreadStack"/>). Written and read by the main thread only.
+    /// </summary>
+    public HphaThreadCache? MainThreadCache { get; private set; }
+
     // The counts (see Counts). Turning counting on or off and registering a cache take _countingGate, so every cache
     // starts with the setting of its time. _countedTotal is the live bytes when counting started plus what the threads
     // have published since; _peak the highest total observed. Retired caches leave their block counts here.
@@ -100,6 +106,8 @@ internal sealed unsafe class HphaHeap
             if (_counting)
                 cache.SetCounting(true);
             _caches.Register(cache);
+            if (MainThreadStack.IsCurrent())
+                MainThreadCache = cache;
         }
     }
 

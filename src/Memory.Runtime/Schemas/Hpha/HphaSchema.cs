@@ -22,7 +22,9 @@ namespace Memory.Schemas;
 /// tree under one lock, so threads working on the same sizes rarely meet. A bucket keeps a few flushed half-lists whole
 /// and hands each to the next cache that refills, so blocks one thread frees and another allocates cross in batches
 /// without touching their pages. A list starts at a quarter of that bound and
-/// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A block freed by
+/// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A thread finds its
+/// cache through a thread-static table, the main thread from its stack address alone (a thread-static read is a call on
+/// Linux; see <c>MainThreadStack</c>). A block freed by
 /// another thread joins the freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class
@@ -172,6 +174,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>How many live threads have a cache of this heap (for tests).</summary>
     internal int ThreadCacheCount => _heap.ThreadCacheCount;
+
+    /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
+    internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HphaThreadCaches.Find(_heap);
 
     /// <summary>Blocks in the calling thread's cache of this heap, 0 when it has none (for tests).</summary>
     internal int CallingThreadCachedBlocks => HphaThreadCaches.Find(_heap)?.CachedBlocks ?? 0;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Schemas.Hpha;
 
@@ -28,6 +29,9 @@ internal sealed class HphaThreadCaches
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static HphaThreadCache For(HphaHeap heap)
     {
+        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack).
+        if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
+            return main;
         HphaThreadCache? last = t_last;
         if (last is not null && last.Heap == heap)
             return last;

@@ -9,9 +9,10 @@ namespace Memory.Schemas.Pool;
 /// <remarks>
 /// <para>
 /// A thread mostly uses one pool schema at a time, so the hot path checks the last-used entry: two thread-static
-/// reads of primitive fields in this non-generic class, which the JIT inlines to a couple of loads from the thread's
-/// TLS block. The array (a thread-static reference, a length check and an element read) is consulted only when the
-/// thread turns to another schema, and becomes the last-used entry.
+/// reads of primitive fields in this non-generic class, which the JIT inlines to loads from the thread's TLS block
+/// after a lookup of that block (on Linux a call into the C library; the main thread skips the table, see
+/// <see cref="Internal.MainThreadStack"/>). The array (a thread-static reference, a length check and an element read)
+/// is consulted only when the thread turns to another schema, and becomes the last-used entry.
 /// </para>
 /// <para>
 /// Ids start at 1 so that the default of the last-used id matches no schema, and are never reused, so an entry left

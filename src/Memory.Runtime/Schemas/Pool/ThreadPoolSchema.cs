@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Memory.Diagnostics;
+using Memory.Internal;
 using Memory.Schemas.Pool;
 
 namespace Memory.Schemas;
@@ -84,6 +85,9 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     /// <summary>Pools whose thread has exited and that no thread has taken over yet.</summary>
     internal readonly int OrphanedPoolCount => _pools.OrphanCount;
 
+    /// <summary>Whether the main thread's pool, found by stack address, is the calling thread's own (for tests).</summary>
+    internal readonly bool MainThreadPoolIsCallers => _pools.MainThreadHeap != null && _pools.MainThreadHeap == ThreadHeapTable.Find(_id);
+
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly nint Allocate(nint size, nint alignment)
@@ -115,7 +119,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         PoolHeap* owner = page->Owner;
         // Found by the schema's id, never by comparing with the last-used pool alone: once a schema is gone, its pools'
         // memory may be reused for another thread's pool, which a stale last-used entry would then match.
-        if (owner == ThreadHeapTable.Find(_id))
+        if (owner == FindCurrentHeap())
         {
             if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) && PoolHeap.HoldsFree(owner, page, pointer))
                 FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
@@ -144,7 +148,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     {
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
         if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, page->Owner->Key, _pageMask, page->BlockSize)
-            && (page->Owner != ThreadHeapTable.Find(_id) || PoolHeap.HoldsFree(page->Owner, page, pointer)))
+            && (page->Owner != FindCurrentHeap() || PoolHeap.HoldsFree(page->Owner, page, pointer)))
             FreedBlockKey.ThrowDoubleFree(_pools.OwnerName, pointer);
         if (!_pools.Layout.TryPlace(newSize, newAlignment, out int classIndex, out int blockSize))
             return 0;
@@ -180,7 +184,21 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly PoolHeap* CurrentHeap()
     {
-        PoolHeap* heap = ThreadHeapTable.Find(_id);
+        PoolHeap* heap = FindCurrentHeap();
         return heap != null ? heap : _pools.AttachCurrentThread();
+    }
+
+    // The calling thread's pool, or null when it has none yet. The main thread's is found without a thread-static read,
+    // which on Linux is a call (see MainThreadStack).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly PoolHeap* FindCurrentHeap()
+    {
+        if (MainThreadStack.IsCurrent())
+        {
+            PoolHeap* main = _pools.MainThreadHeap;
+            if (main != null)
+                return main;
+        }
+        return ThreadHeapTable.Find(_id);
     }
 }

@@ -169,9 +169,17 @@ internal sealed unsafe class ThreadPoolSet
         }
 
         ThreadHeapTable.Set(Id, heap.Heap);
+        if (MainThreadStack.IsCurrent())
+            MainThreadHeap = heap.Heap;
         ThreadExitWatcher.Watch(heap);
         return heap.Heap;
     }
+
+    /// <summary>
+    /// The main thread's pool, once it has one: found from the stack address alone (see <see cref="MainThreadStack"/>).
+    /// Written and read by the main thread only.
+    /// </summary>
+    public PoolHeap* MainThreadHeap { get; private set; }
 
     /// <summary>Called by <see cref="ThreadExitWatcher"/>: orphans the pool if <paramref name="thread"/> still owns it.</summary>
     public void OnThreadExited(ThreadHeap heap, Thread thread)

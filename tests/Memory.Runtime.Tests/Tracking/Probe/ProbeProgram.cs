@@ -18,6 +18,7 @@ internal static unsafe class ProbeProgram
     public const string Shutdown = "shutdown";
     public const string Misuse = "misuse";
     public const string DoubleFree = "double-free";
+    public const string MainThread = "main-thread";
 
     /// <summary>The allocator name the settings scenario prints.</summary>
     public const string ProbeAllocatorName = "ProbeAllocator";
@@ -45,6 +46,8 @@ internal static unsafe class ProbeProgram
                 return Reliability.MisuseProbe.Run(args[1], args[2], args[3]);
             case DoubleFree:
                 return Reliability.DoubleFreeSwitchProbe.Run(args[1]);
+            case MainThread:
+                return Core.MainThreadProbe.Run(args[1]);
             default:
                 Console.Error.WriteLine("No such scenario; this assembly is a test assembly.");
                 return 2;
