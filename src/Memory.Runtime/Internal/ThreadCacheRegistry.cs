@@ -8,12 +8,19 @@ internal interface IThreadCache
 
     /// <summary>Returns every cached block to the heap.</summary>
     void FlushAll();
+
+    /// <summary>
+    /// Makes the cache of an exited thread unreachable to running threads, and waits for one still inside it to leave
+    /// (see <see cref="StackBoundCache.TryDetach"/>); false when it must be retired later.
+    /// </summary>
+    bool TryDetach();
 }
 
 /// <summary>
 /// The live threads' caches of one heap, so that the heap can sum over them and take back the cache of a thread that
 /// has exited. A cache is retired once: by the finalizer of its thread's table, by the next thread's registration or
-/// by garbage collection, whichever comes first; the others find it gone.
+/// by garbage collection, whichever comes first; the others find it gone. A cache that a thread is still inside
+/// (<see cref="IThreadCache.TryDetach"/>) stays for the next of those.
 /// </summary>
 /// <remarks>
 /// One lock covers the list, the retirements and the sums, so no reader sees a cache gone and its blocks or its
@@ -117,8 +124,8 @@ internal sealed class ThreadCacheRegistry<TCache>
             RetireExitedLocked();
     }
 
-    // Backwards, since retiring removes. An exited thread's cache is reachable from no running code any more, so this
-    // thread may drain it.
+    // Backwards, since retiring removes. An exited thread's cache is reachable from no running code once detached (a
+    // thread that reuses the exited one's stack may have found it by address until then), so this thread may drain it.
     private void RetireExitedLocked()
     {
         for (int i = _caches.Count - 1; i >= 0; i--)
@@ -130,8 +137,10 @@ internal sealed class ThreadCacheRegistry<TCache>
 
     private void RetireLocked(TCache cache)
     {
-        if (!_caches.Remove(cache))
+        int index = _caches.IndexOf(cache);
+        if (index < 0 || !cache.TryDetach())
             return;
+        _caches.RemoveAt(index);
         cache.FlushAll();
         if (_carried is not null)
             _retiredCarried += _carried(cache);

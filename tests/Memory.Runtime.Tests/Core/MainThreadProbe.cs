@@ -160,15 +160,9 @@ internal static unsafe class MainThreadProbe
     /// <summary>A live block, with the tag written into it and, for a rented buffer, its owner.</summary>
     private readonly record struct Block(nint Address, int Size, long Tag, IMemoryOwner<byte>? Owner)
     {
-        // The second copy only where it does not overlap the first.
-        public void WriteTag()
-        {
-            *(long*)Address = Tag;
-            if (Size >= 2 * sizeof(long))
-                *(long*)(Address + Size - sizeof(long)) = ~Tag;
-        }
+        public void WriteTag() => BlockTag.Write(Address, Size, Tag);
 
-        public bool HasTag() => *(long*)Address == Tag && (Size < 2 * sizeof(long) || *(long*)(Address + Size - sizeof(long)) == ~Tag);
+        public bool HasTag() => BlockTag.Holds(Address, Size, Tag);
     }
 
     private interface ITarget

@@ -429,9 +429,11 @@ public sealed unsafe class HphaThreadCacheTests
             OnThread.Run(() =>
             {
                 schema.DeAllocate(schema.Allocate(128, 0), 0, 0);
-                Assert.True(schema.CallingThreadCachedBlocks > 0);
+                // A thread on the stack its predecessor left works in the predecessor's cache (see StackBoundCache).
+                Assert.True(schema.CallingThreadCachedBlocks > 0 || schema.EntersAnotherThreadsCache);
             });
-            // The thread's first call found the one before it gone and returned its cache, with no garbage collection.
+            // The thread's first call found the one before it gone and returned its cache, with no garbage collection,
+            // or went on with that cache.
             Assert.Equal(1, schema.ThreadCacheCount);
         }
         Assert.Equal(0, schema.NumAllocatedBytes);

@@ -96,10 +96,13 @@ internal sealed unsafe class HeapCentral
     }
 
     /// <summary>
-    /// The main thread's cache, once it has one: found by <see cref="HeapThreadCaches.For"/> from the stack address
+    /// The main thread's cache, once it has one: found by <see cref="HeapThreadCaches.Enter"/> from the stack address
     /// alone (see <see cref="MainThreadStack"/>). Written and read by the main thread only.
     /// </summary>
     public HeapThreadCache? MainThreadCache { get; private set; }
+
+    /// <summary>Other threads' caches, found from their stack pages (see <see cref="StackBoundCache"/>).</summary>
+    public StackCacheSlots StackSlots;
 
     /// <summary>Takes back the cache of a thread that has exited: its blocks and its count.</summary>
     public void Retire(HeapThreadCache cache) => _caches.Retire(cache);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Schemas;
 
@@ -53,6 +54,20 @@ public readonly struct HeapSchema : IAllocationSchema
     /// <summary>Free blocks waiting in thread caches (approximate while other threads run).</summary>
     public long CachedBlocks => _heap.CachedBlocks;
 
+    /// <summary>
+    /// Whether the cache a call from here would use is another thread's, found by stack address (an exited thread whose
+    /// stack the caller reuses; see <see cref="StackBoundCache"/>) (for tests).
+    /// </summary>
+    internal bool EntersAnotherThreadsCache
+    {
+        get
+        {
+            HeapThreadCache entered = HeapThreadCaches.Enter(_heap);
+            entered.Leave();
+            return entered != HeapThreadCaches.Find(_heap);
+        }
+    }
+
     /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
     internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HeapThreadCaches.Find(_heap);
 
@@ -61,8 +76,10 @@ public readonly struct HeapSchema : IAllocationSchema
     public nint Allocate(nint size, nint alignment)
     {
         int sizeClass = HeapSizeClasses.For(size, alignment);
-        HeapThreadCache cache = HeapThreadCaches.For(_heap);
-        return sizeClass >= 0 ? cache.Allocate(sizeClass) : cache.AllocateLarge(size, alignment);
+        HeapThreadCache cache = HeapThreadCaches.Enter(_heap);
+        nint block = sizeClass >= 0 ? cache.Allocate(sizeClass) : cache.AllocateLarge(size, alignment);
+        cache.Leave();
+        return block;
     }
 
     /// <inheritdoc/>
@@ -71,16 +88,15 @@ public readonly struct HeapSchema : IAllocationSchema
     public unsafe void DeAllocate(nint pointer, nint size, nint alignment)
     {
         HeapChunk* header = HeaderOf(pointer);
-        HeapThreadCache cache = HeapThreadCaches.For(_heap);
+        HeapThreadCache cache = HeapThreadCaches.Enter(_heap);
+        bool freed = true;
         if (header->Kind == HeapChunk.SmallKind)
-        {
-            if (!cache.Free(pointer, header->SizeClass))
-                Diagnostics.FreedBlockKey.ThrowDoubleFree(_heap.OwnerName, pointer);
-        }
+            freed = cache.Free(pointer, header->SizeClass);
         else
-        {
             cache.FreeLarge(pointer, header);
-        }
+        cache.Leave();
+        if (!freed)
+            Diagnostics.FreedBlockKey.ThrowDoubleFree(_heap.OwnerName, pointer);
     }
 
     /// <summary>

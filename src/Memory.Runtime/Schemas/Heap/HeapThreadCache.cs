@@ -16,7 +16,7 @@ namespace Memory.Schemas;
 /// caches, exact whenever the threads are quiet. Only the owning thread touches the lists, except after
 /// the thread has exited, when <see cref="HeapThreadCaches"/> hands the cache back to the heap.
 /// </remarks>
-internal sealed unsafe class HeapThreadCache : IThreadCache
+internal sealed unsafe class HeapThreadCache : StackBoundCache, IThreadCache
 {
     private readonly Bin[] _bins = BuildBins();
     private readonly nint _key;
@@ -109,6 +109,9 @@ internal sealed unsafe class HeapThreadCache : IThreadCache
         Count(-header->LargeSize);
         Heap.FreeLarge(block, header);
     }
+
+    /// <inheritdoc />
+    public bool TryDetach() => TryDetach(ref Heap.StackSlots);
 
     /// <summary>Returns every cached block to the heap.</summary>
     public void FlushAll()

@@ -11,7 +11,8 @@ namespace Memory.Schemas;
 /// The only reference to a thread's instance is a thread-static field. When the thread exits, the runtime
 /// drops its thread statics, the instance becomes unreachable, and its finalizer hands each cache to its
 /// heap (<see cref="HeapCentral.Retire"/>): the blocks go back to the central lists and the thread's byte
-/// count is folded into the heap's. The thread is gone by then, so nothing else touches those caches. The heap
+/// count is folded into the heap's, once no thread that reuses the exited one's stack is inside the cache
+/// (<see cref="StackBoundCache"/>). The heap
 /// usually gets there first: the next thread to register a cache, or garbage collection, retires the caches of
 /// threads that have exited, and the finalizer then finds nothing to do.
 /// Heap ids are never reused; a thread's table grows to the highest id it has used.
@@ -23,22 +24,40 @@ internal sealed class HeapThreadCaches
 
     private HeapThreadCache?[] _byHeapId = new HeapThreadCache?[4];
 
-    /// <summary>The calling thread's cache for <paramref name="heap"/>, created on first use.</summary>
+    /// <summary>
+    /// The cache the calling thread uses in <paramref name="heap"/> (its own, created on first use, or that of an exited
+    /// thread whose stack it runs on; see <see cref="StackBoundCache"/>). The caller calls
+    /// <see cref="StackBoundCache.Leave"/> when done with it, on every path.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static HeapThreadCache For(HeapCentral heap)
+    public static HeapThreadCache Enter(HeapCentral heap)
     {
-        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack).
+        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack);
+        // so is another thread's, from the slot of its stack page, once it holds one.
         if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
             return main;
+        nuint page = StackBoundCache.CurrentPage();
+        if (heap.StackSlots.At(page) is { } bound && bound.TryEnter(page))
+            return Unsafe.As<HeapThreadCache>(bound);
+        return ForThisThread(heap, page);
+    }
+
+    // The thread-static way, which also binds the thread's cache to its stack page for the next calls (as
+    // HphaThreadCaches does).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HeapThreadCache ForThisThread(HeapCentral heap, nuint page)
+    {
         HeapThreadCaches? current = t_current;
-        if (current is not null)
-        {
-            HeapThreadCache?[] byHeapId = current._byHeapId;
-            int id = heap.Id;
-            if ((uint)id < (uint)byHeapId.Length && byHeapId[id] is { } cache)
-                return cache;
-        }
-        return Create(heap);
+        HeapThreadCache?[]? byHeapId = current?._byHeapId;
+        int id = heap.Id;
+        HeapThreadCache cache = byHeapId is not null && (uint)id < (uint)byHeapId.Length && byHeapId[id] is { } own
+            ? own
+            : Create(heap);
+        if (cache.Slot < 0)
+            heap.StackSlots.TryClaim(cache, page);
+        else if (cache.Slot == StackCacheSlots.SlotOf(page))
+            cache.MoveTo(page);
+        return cache;
     }
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
@@ -54,7 +73,6 @@ internal sealed class HeapThreadCaches
             cache?.Heap.Retire(cache);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static HeapThreadCache Create(HeapCentral heap)
     {
         HeapThreadCaches current = t_current ??= new HeapThreadCaches();

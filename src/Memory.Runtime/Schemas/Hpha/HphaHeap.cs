@@ -48,10 +48,13 @@ internal sealed unsafe class HphaHeap
     private readonly ThreadCacheRegistry<HphaThreadCache> _caches;
 
     /// <summary>
-    /// The main thread's cache, once it has one: found by <see cref="HphaThreadCaches.For"/> from the stack address
+    /// The main thread's cache, once it has one: found by <see cref="HphaThreadCaches.Enter"/> from the stack address
     /// alone (see <see cref="MainThreadStack"/>). Written and read by the main thread only.
     /// </summary>
     public HphaThreadCache? MainThreadCache { get; private set; }
+
+    /// <summary>Other threads' caches, found from their stack pages (see <see cref="StackBoundCache"/>).</summary>
+    public StackCacheSlots StackSlots;
 
     // The counts (see Counts). Turning counting on or off and registering a cache take _countingGate, so every cache
     // starts with the setting of its time. _countedTotal is the live bytes when counting started plus what the threads
@@ -196,7 +199,12 @@ internal sealed unsafe class HphaHeap
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountOtherOnThread(nint usable) => HphaThreadCaches.For(this).CountOther(usable);
+    private void CountOtherOnThread(nint usable)
+    {
+        HphaThreadCache cache = HphaThreadCaches.Enter(this);
+        cache.CountOther(usable);
+        cache.Leave();
+    }
 
     // Under the registry's lock, once the retired cache's blocks are back: its counts and its unpublished bytes stay.
     private void FoldRetired(HphaThreadCache cache)
@@ -218,9 +226,14 @@ internal sealed unsafe class HphaHeap
     /// <summary>A block for small bucket <paramref name="index"/>, through the calling thread's cache when there are caches.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint AllocateSmall(int index)
-        => CachesEnabled
-            ? HphaThreadCaches.For(this).Allocate(CachedBucket(index))
-            : AllocateSmallUncached(index);
+    {
+        if (!CachesEnabled)
+            return AllocateSmallUncached(index);
+        HphaThreadCache cache = HphaThreadCaches.Enter(this);
+        nint block = cache.Allocate(CachedBucket(index));
+        cache.Leave();
+        return block;
+    }
 
     /// <summary>
     /// The bucket that serves requests of bucket <paramref name="index"/>: itself without caches (O3DE's buckets 8 bytes
@@ -294,9 +307,17 @@ internal sealed unsafe class HphaHeap
     public void FreeSmall(nint pointer, int index)
     {
         // 8-byte blocks have no second word for the cache key: they exist only while caches are off (see ServingBucket).
-        bool freed = CachesEnabled && index != 0
-            ? HphaThreadCaches.For(this).Free(pointer, index)
-            : FreeSmallUncached(pointer);
+        bool freed;
+        if (CachesEnabled && index != 0)
+        {
+            HphaThreadCache cache = HphaThreadCaches.Enter(this);
+            freed = cache.Free(pointer, index);
+            cache.Leave();
+        }
+        else
+        {
+            freed = FreeSmallUncached(pointer);
+        }
         if (!freed)
             Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
     }
@@ -340,7 +361,12 @@ internal sealed unsafe class HphaHeap
         if (size > MaxRequest || alignment > MaxRequest)
             return 0;
         if (CachesEnabled && size <= HphaThreadCache.MaxTreeRequest && alignment <= BoundaryTag.Granularity)
-            return HphaThreadCaches.For(this).AllocateTree(size);
+        {
+            HphaThreadCache cache = HphaThreadCaches.Enter(this);
+            nint treeBlock = cache.AllocateTree(size);
+            cache.Leave();
+            return treeBlock;
+        }
         nint block = IsTreeRequest(size, alignment) ? Tree.Allocate(size, alignment) : Big.Allocate(size, alignment, ChunkSize);
         if (block != 0 && _counting)
             CountOtherOnThread(BlockSize(block));
@@ -368,7 +394,10 @@ internal sealed unsafe class HphaHeap
             nint usable = TreeHeap.BlockSize(pointer);
             if (CachesEnabled)
             {
-                if (!HphaThreadCaches.For(this).FreeTree(pointer, usable))
+                HphaThreadCache cache = HphaThreadCaches.Enter(this);
+                bool freed = cache.FreeTree(pointer, usable);
+                cache.Leave();
+                if (!freed)
                     Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
             }
             else

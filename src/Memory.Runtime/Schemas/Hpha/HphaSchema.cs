@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 using Memory.Schemas.Hpha;
 
 namespace Memory.Schemas;
@@ -23,8 +24,9 @@ namespace Memory.Schemas;
 /// and hands each to the next cache that refills, so blocks one thread frees and another allocates cross in batches
 /// without touching their pages. A list starts at a quarter of that bound and
 /// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A thread finds its
-/// cache through a thread-static table, the main thread from its stack address alone (a thread-static read is a call on
-/// Linux; see <c>MainThreadStack</c>). A block freed by
+/// cache from its stack address (a thread-static read is a call on Linux): the main thread from its stack's range (see
+/// <c>MainThreadStack</c>), up to eight other threads from the page their calls last ran on, bound in a slot of the heap
+/// (see <c>StackBoundCache</c>); other threads through a thread-static table. A block freed by
 /// another thread joins the freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
 /// <see cref="GarbageCollect"/> returns every cache. With caches, small requests take the bucket of their size class
@@ -177,6 +179,20 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
 
     /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
     internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HphaThreadCaches.Find(_heap);
+
+    /// <summary>
+    /// Whether the cache a call from here would use is another thread's, found by stack address (an exited thread whose
+    /// stack the caller reuses; see <see cref="StackBoundCache"/>) (for tests).
+    /// </summary>
+    internal bool EntersAnotherThreadsCache
+    {
+        get
+        {
+            HphaThreadCache entered = HphaThreadCaches.Enter(_heap);
+            entered.Leave();
+            return entered != HphaThreadCaches.Find(_heap);
+        }
+    }
 
     /// <summary>Blocks in the calling thread's cache of this heap, 0 when it has none (for tests).</summary>
     internal int CallingThreadCachedBlocks => HphaThreadCaches.Find(_heap)?.CachedBlocks ?? 0;

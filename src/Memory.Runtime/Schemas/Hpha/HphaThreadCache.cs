@@ -41,7 +41,7 @@ namespace Memory.Schemas.Hpha;
 /// when it has moved by <see cref="Tracking.Counters.AllocationCounters.PublishThreshold"/>: the peak's only cost.
 /// </para>
 /// </remarks>
-internal sealed unsafe class HphaThreadCache : IThreadCache
+internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
 {
     /// <summary>The most blocks one list holds, whatever the byte bound allows: longer lists only hold memory longer.</summary>
     private const int MaxBlocksPerSize = 256;
@@ -335,6 +335,9 @@ internal sealed unsafe class HphaThreadCache : IThreadCache
             CountFreed(bin.Size);
         return true;
     }
+
+    /// <inheritdoc />
+    public bool TryDetach() => TryDetach(ref _heap.StackSlots);
 
     /// <summary>Returns every cached block to its bucket.</summary>
     public void FlushAll()

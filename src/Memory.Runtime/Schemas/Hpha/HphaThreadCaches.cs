@@ -10,8 +10,9 @@ namespace Memory.Schemas.Hpha;
 /// <remarks>
 /// The only reference to a thread's instance is a thread-static field. When the thread exits, the runtime drops its
 /// thread statics, the instance becomes unreachable, and its finalizer hands each cache to its heap
-/// (<see cref="HphaHeap.Retire"/>), which returns the cached blocks to the buckets. The thread is gone by then, so
-/// nothing else touches those caches. Heap ids are never reused; a thread's table grows to the highest id it has used.
+/// (<see cref="HphaHeap.Retire"/>), which returns the cached blocks to the buckets once no thread that reuses the
+/// exited one's stack is inside them (<see cref="StackBoundCache"/>). Heap ids are never reused; a thread's table grows
+/// to the highest id it has used.
 /// </remarks>
 internal sealed class HphaThreadCaches
 {
@@ -25,17 +26,37 @@ internal sealed class HphaThreadCaches
 
     private HphaThreadCache?[] _byHeapId = new HphaThreadCache?[4];
 
-    /// <summary>The calling thread's cache for <paramref name="heap"/>, created on first use.</summary>
+    /// <summary>
+    /// The cache the calling thread uses in <paramref name="heap"/> (its own, created on first use, or that of an exited
+    /// thread whose stack it runs on; see <see cref="StackBoundCache"/>). The caller calls
+    /// <see cref="StackBoundCache.Leave"/> when done with it, on every path.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static HphaThreadCache For(HphaHeap heap)
+    public static HphaThreadCache Enter(HphaHeap heap)
     {
-        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack).
+        // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack);
+        // so is another thread's, from the slot of its stack page, once it holds one.
         if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
             return main;
+        nuint page = StackBoundCache.CurrentPage();
+        if (heap.StackSlots.At(page) is { } bound && bound.TryEnter(page))
+            return Unsafe.As<HphaThreadCache>(bound);
+        return ForThisThread(heap, page);
+    }
+
+    // The thread-static way, which also binds the thread's cache to its stack page for the next calls: it takes the
+    // page's slot if free, or moves to this page when it holds the slot already (the thread's calls now run deeper or
+    // shallower than when it was bound).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HphaThreadCache ForThisThread(HphaHeap heap, nuint page)
+    {
         HphaThreadCache? last = t_last;
-        if (last is not null && last.Heap == heap)
-            return last;
-        return ForAnotherHeap(heap);
+        HphaThreadCache cache = last is not null && last.Heap == heap ? last : ForAnotherHeap(heap);
+        if (cache.Slot < 0)
+            heap.StackSlots.TryClaim(cache, page);
+        else if (cache.Slot == StackCacheSlots.SlotOf(page))
+            cache.MoveTo(page);
+        return cache;
     }
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
@@ -51,7 +72,6 @@ internal sealed class HphaThreadCaches
             cache?.Heap.Retire(cache);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static HphaThreadCache ForAnotherHeap(HphaHeap heap)
     {
         HphaThreadCaches? current = t_current;

@@ -19,6 +19,7 @@ internal static unsafe class ProbeProgram
     public const string Misuse = "misuse";
     public const string DoubleFree = "double-free";
     public const string MainThread = "main-thread";
+    public const string StackReuse = "stack-reuse";
 
     /// <summary>The allocator name the settings scenario prints.</summary>
     public const string ProbeAllocatorName = "ProbeAllocator";
@@ -48,6 +49,8 @@ internal static unsafe class ProbeProgram
                 return Reliability.DoubleFreeSwitchProbe.Run(args[1]);
             case MainThread:
                 return Core.MainThreadProbe.Run(args[1]);
+            case StackReuse:
+                return Core.StackReuseProbe.Run(args[1]);
             default:
                 Console.Error.WriteLine("No such scenario; this assembly is a test assembly.");
                 return 2;

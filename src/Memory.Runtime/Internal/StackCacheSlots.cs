@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+
+namespace Memory.Internal;
+
+/// <summary>
+/// A heap's table of thread caches found by stack address (see <see cref="StackBoundCache"/>): eight slots, chosen by
+/// the megabyte of the stack a call runs in, each held by at most one cache.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A thread takes the slot of its stack's megabyte the first time it reaches its cache the thread-static way and finds
+/// the slot free; from then on its calls find the cache by address, as long as they run on the page it last used
+/// (a loop's calls do). Threads whose slot another holds keep the thread-static way. Eight slots cover the few busy
+/// threads a heap usually has; a program with more threads than that gains on some of them only.
+/// </para>
+/// <para>
+/// Why the megabyte: a thread's calls run at different depths of its stack, and their slot should not move with the
+/// depth, while different threads' stacks should fall into different slots. Thread stacks are 1.5 MiB (musl, or as set)
+/// to 8 MiB (glibc's default) and lie one after another, so two threads at a similar depth are in different megabytes.
+/// With 8 MiB stacks the megabyte's low three bits are the same for every thread, so the next three are folded in:
+/// neighbouring stacks of 2, 4 or 8 MiB then always fall into different slots, of 1.5 MiB nearly always. A thread that finds its slot held keeps
+/// the thread-static way.
+/// </para>
+/// </remarks>
+internal struct StackCacheSlots
+{
+    private const int Count = 8;
+    private const int MegabyteShift = 20;
+
+    private Entries _entries;
+
+    [InlineArray(Count)]
+    private struct Entries
+    {
+        private StackBoundCache? _first;
+    }
+
+    /// <summary>The slot of a stack page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SlotOf(nuint page)
+    {
+        nuint megabyte = page >> MegabyteShift;
+        return (int)(megabyte ^ (megabyte >> 3)) & (Count - 1);
+    }
+
+    /// <summary>The cache holding the slot of <paramref name="page"/>, if any (it may belong to another page of that megabyte).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly StackBoundCache? At(nuint page) => _entries[SlotOf(page)];
+
+    /// <summary>
+    /// Gives <paramref name="cache"/> the slot of <paramref name="page"/> when it is free. Called by the cache's owner, on
+    /// its own stack, for a cache that holds no slot yet.
+    /// </summary>
+    public bool TryClaim(StackBoundCache cache, nuint page)
+    {
+        int slot = SlotOf(page);
+        if (_entries[slot] is not null)
+            return false;
+        // Bound before it is published: a reader that finds the cache must find its page.
+        cache.BindTo(slot, page);
+        if (Interlocked.CompareExchange(ref _entries[slot], cache, null) is null)
+            return true;
+        cache.Unbind();
+        return false;
+    }
+
+    /// <summary>Frees <paramref name="slot"/> if <paramref name="cache"/> holds it (see <see cref="StackBoundCache.TryDetach"/>).</summary>
+    public void Release(int slot, StackBoundCache cache) => Interlocked.CompareExchange(ref _entries[slot], null, cache);
+}
