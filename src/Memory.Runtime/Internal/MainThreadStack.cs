@@ -18,9 +18,10 @@ namespace Memory.Internal;
 /// The main thread runs on the process's initial stack, the mapping that <c>/proc/self/maps</c> names
 /// <c>[stack]</c>. No other thread ever runs on it, and the C library never gives it to a thread that starts later,
 /// so a local variable's address inside it means the main thread: a subtraction and a comparison with two figures the
-/// JIT folds in as constants. Other threads cannot be told apart this way. When a thread exits, the C library keeps
+/// JIT folds in as constants. Other threads cannot be told apart this simply. When a thread exits, the C library keeps
 /// its stack for the next thread that starts, so an address names a stack and not a thread, and a cache found by
-/// address could reach a thread that never registered it.
+/// address can reach a thread that never registered it: <see cref="StackBoundCache"/> is the protocol that makes that
+/// safe, at two stores a call.
 /// </para>
 /// <para>
 /// The range is read once, on first use. The stack grows down on demand: deeper than it had reached by then, the main
