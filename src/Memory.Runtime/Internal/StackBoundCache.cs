@@ -51,8 +51,8 @@ internal abstract unsafe class StackBoundCache
 
     private nuint _stackPage = NotAPage;
 
-    // Threads whose slot this cache holds read the page on every call; the user writes the mark on every call. A line
-    // apart, so that those reads do not take the line from the user at each of its calls.
+    // Every thread whose stack falls into this cache's slot reads the page on each call; the cache's user writes the mark
+    // on each call. A line apart, so that those reads do not take the line from the user at each of its calls.
 #pragma warning disable CS0169 // the padding is its size
     private CacheLinePadding _padding;
 #pragma warning restore CS0169

@@ -14,7 +14,8 @@ namespace Memory.Schemas;
 /// by chunks. The cache also counts the usable bytes its thread allocated minus those it freed; only its
 /// thread writes that count, so it costs no atomic instruction, and the heap's total is the sum over the
 /// caches, exact whenever the threads are quiet. Only the owning thread touches the lists, except after
-/// the thread has exited, when <see cref="HeapThreadCaches"/> hands the cache back to the heap.
+/// the thread has exited: then a thread that starts on its stack may go on with the cache in its place, until
+/// <see cref="HeapThreadCaches"/> hands the cache back to the heap (see <see cref="StackBoundCache"/>).
 /// </remarks>
 internal sealed unsafe class HeapThreadCache : StackBoundCache, IThreadCache
 {

@@ -28,7 +28,8 @@ namespace Memory.Schemas.Hpha;
 /// <para>
 /// Cached blocks count as allocated in their buckets and are subtracted by the heap (<see cref="CachedBytes"/>), so
 /// the heap's live bytes stay exact whenever the threads are quiet. Only the owning thread touches the lists, except
-/// after it has exited, when <see cref="HphaThreadCaches"/> hands the cache back to the heap; other threads only set
+/// after it has exited: then a thread that starts on its stack may go on with the cache in its place, until
+/// <see cref="HphaThreadCaches"/> hands the cache back to the heap (see <see cref="Internal.StackBoundCache"/>); other threads only set
 /// flags (<see cref="MarkStale"/>, <see cref="SetCounting"/>, <see cref="RequestPeakReset"/>), which the owner acts on
 /// at its next call.
 /// </para>

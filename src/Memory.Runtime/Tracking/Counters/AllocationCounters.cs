@@ -43,12 +43,6 @@ internal sealed class AllocationCounters
     /// <summary>The owner before any thread has counted: matches no <see cref="CountingThread.Assign"/> number.</summary>
     private const int NoOwner = -1;
 
-    /// <summary>
-    /// The granule by which stacks are told apart: no page size is smaller, so two live threads' stacks never
-    /// share one of these.
-    /// </summary>
-    private const nuint StackPageSize = 4096;
-
     /// <summary>A value no page address equals (it is not a multiple of the page size): no thread owns the counters by page.</summary>
     private const nuint NotAPage = 1;
 
@@ -262,12 +256,7 @@ internal sealed class AllocationCounters
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    [SkipLocalsInit] // only the local's address matters: nothing stores to it
-    private static unsafe nuint CurrentStackPage()
-    {
-        byte frame;
-        return (nuint)(&frame) & ~(StackPageSize - 1);
-    }
+    private static nuint CurrentStackPage() => StackBoundCache.CurrentPage();
 
     /// <summary>Reports the counts <paramref name="schema"/> keeps from now on, instead of counting here.</summary>
     public void ReadFrom(ISchemaCountSource schema) => _schema = schema;
