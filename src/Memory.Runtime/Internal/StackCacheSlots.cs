@@ -48,6 +48,27 @@ internal struct StackCacheSlots
     public readonly StackBoundCache? At(nuint page) => _entries[SlotOf(page)];
 
     /// <summary>
+    /// The cache bound to <paramref name="page"/>, entered (the caller calls <see cref="StackBoundCache.Leave"/>); null
+    /// when no cache is bound to that page.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly StackBoundCache? TryEnter(nuint page)
+        => At(page) is { } bound && bound.TryEnter(page) ? bound : null;
+
+    /// <summary>
+    /// Binds the owner's <paramref name="cache"/> to <paramref name="page"/> for its next calls, from its thread-static
+    /// way: takes the page's slot if the cache holds none and the slot is free, or moves to this page when the cache holds
+    /// the slot already (the thread's calls now run deeper or shallower than when it was bound).
+    /// </summary>
+    public void Keep(StackBoundCache cache, nuint page)
+    {
+        if (cache.Slot < 0)
+            TryClaim(cache, page);
+        else if (cache.Slot == SlotOf(page))
+            cache.MoveTo(page);
+    }
+
+    /// <summary>
     /// Gives <paramref name="cache"/> the slot of <paramref name="page"/> when it is free. Called by the cache's owner, on
     /// its own stack, for a cache that holds no slot yet.
     /// </summary>

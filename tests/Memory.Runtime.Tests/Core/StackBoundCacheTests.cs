@@ -160,7 +160,7 @@ public sealed class StackBoundCacheTests
             entered = null;
             return heap.Slots.TryClaim(bind, page);
         }
-        entered = heap.Slots.At(page);
-        return entered is not null && entered.TryEnter(page);
+        entered = heap.Slots.TryEnter(page);
+        return entered is not null;
     }
 }

@@ -37,13 +37,12 @@ internal sealed class HeapThreadCaches
         if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
             return main;
         nuint page = StackBoundCache.CurrentPage();
-        if (heap.StackSlots.At(page) is { } bound && bound.TryEnter(page))
+        if (heap.StackSlots.TryEnter(page) is { } bound)
             return Unsafe.As<HeapThreadCache>(bound);
         return ForThisThread(heap, page);
     }
 
-    // The thread-static way, which also binds the thread's cache to its stack page for the next calls (as
-    // HphaThreadCaches does).
+    // The thread-static way, which also binds the thread's cache to its stack page for the next calls.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static HeapThreadCache ForThisThread(HeapCentral heap, nuint page)
     {
@@ -53,10 +52,7 @@ internal sealed class HeapThreadCaches
         HeapThreadCache cache = byHeapId is not null && (uint)id < (uint)byHeapId.Length && byHeapId[id] is { } own
             ? own
             : Create(heap);
-        if (cache.Slot < 0)
-            heap.StackSlots.TryClaim(cache, page);
-        else if (cache.Slot == StackCacheSlots.SlotOf(page))
-            cache.MoveTo(page);
+        heap.StackSlots.Keep(cache, page);
         return cache;
     }
 

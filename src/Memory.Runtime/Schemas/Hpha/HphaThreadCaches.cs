@@ -39,23 +39,18 @@ internal sealed class HphaThreadCaches
         if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
             return main;
         nuint page = StackBoundCache.CurrentPage();
-        if (heap.StackSlots.At(page) is { } bound && bound.TryEnter(page))
+        if (heap.StackSlots.TryEnter(page) is { } bound)
             return Unsafe.As<HphaThreadCache>(bound);
         return ForThisThread(heap, page);
     }
 
-    // The thread-static way, which also binds the thread's cache to its stack page for the next calls: it takes the
-    // page's slot if free, or moves to this page when it holds the slot already (the thread's calls now run deeper or
-    // shallower than when it was bound).
+    // The thread-static way, which also binds the thread's cache to its stack page for the next calls.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static HphaThreadCache ForThisThread(HphaHeap heap, nuint page)
     {
         HphaThreadCache? last = t_last;
         HphaThreadCache cache = last is not null && last.Heap == heap ? last : ForAnotherHeap(heap);
-        if (cache.Slot < 0)
-            heap.StackSlots.TryClaim(cache, page);
-        else if (cache.Slot == StackCacheSlots.SlotOf(page))
-            cache.MoveTo(page);
+        heap.StackSlots.Keep(cache, page);
         return cache;
     }
 
