@@ -7,8 +7,8 @@ using Memory.Benchmarks.Modes;
 //   --overhead [pattern...]  peak reserved / peak live per workload for the allocators that report memory
 //   --peers                  which peers are installed
 //   --table [results dir]    the full suite's table (Ratio per allocator and workload) from a run's CSV reports
-//   --pool-interleaved [sizes...]  AllocatorMemoryPool against MemoryPool<byte>.Shared in alternating samples of one process
-//   --pair-interleaved [sizes...]  the small-block allocators' allocate-write-free pair against NativeMemory's, the same way
+//   --pool-interleaved [--worker] [sizes...]  AllocatorMemoryPool against MemoryPool<byte>.Shared in alternating samples of one process
+//   --pair-interleaved [--worker] [sizes...]  the small-block allocators' allocate-write-free pair against NativeMemory's, the same way
 //   --heap-sharing [threads]  glibc-thread's loop on threads sharing one SystemAllocator against one allocator per thread
 //   --real-code [sources]    the analyzers' and the generator's share of compile time over a real code base
 //                            (directories/files separated by the path separator, or MEMORY_REAL_CODE)

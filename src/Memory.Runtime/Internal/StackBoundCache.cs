@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Memory.Internal;
 
@@ -49,14 +50,13 @@ internal abstract unsafe class StackBoundCache
     /// <summary>How long a retirer waits for a thread inside the cache before it leaves the cache for a later try.</summary>
     private static readonly TimeSpan s_detachPatience = TimeSpan.FromSeconds(1);
 
-    private nuint _stackPage = NotAPage;
+    // The page and the busy mark, in one struct of explicit layout: a class's fields are laid out as the runtime
+    // chooses (it put a padding field after both), a struct's where it says.
+    private PageAndMark _words = new() { StackPage = NotAPage };
 
-    // Every thread whose stack falls into this cache's slot reads the page on each call; the cache's user writes the mark
-    // on each call. A line apart, so that those reads do not take the line from the user at each of its calls.
-#pragma warning disable CS0169 // the padding is its size
-    private CacheLinePadding _padding;
-#pragma warning restore CS0169
-    private int _busy;
+    private ref nuint _stackPage => ref _words.StackPage;
+
+    private ref int _busy => ref _words.Busy;
 
     /// <summary>Whether a thread that entered by address is inside (for tests).</summary>
     internal bool IsBusy => Volatile.Read(ref _busy) != 0;
@@ -143,8 +143,17 @@ internal abstract unsafe class StackBoundCache
         return true;
     }
 
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
-    private struct CacheLinePadding
+    // Every thread whose stack falls into this cache's slot reads the page on each call; the cache's user writes the mark
+    // on each call. A line apart, so that those reads do not take the line from the user at each of its calls.
+    [StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine)]
+    private struct PageAndMark
     {
+        [FieldOffset(0)]
+        public nuint StackPage;
+
+        [FieldOffset(CacheLine)]
+        public int Busy;
     }
+
+    private const int CacheLine = 64;
 }

@@ -26,6 +26,26 @@ internal static class InterleavedSamples
     public readonly record struct Comparison(double Median, double LowQuartile, double HighQuartile, double FastNanoseconds);
 
     /// <summary>
+    /// Runs <paramref name="compare"/> with <paramref name="args"/> less <c>--worker</c>; on a thread started for it
+    /// when <c>--worker</c> was among them. The main thread finds its allocator caches by its stack address alone, and
+    /// other threads by their stack page's slot, so the two are measured apart (BenchmarkDotNet's workloads run on
+    /// started threads too, see <c>WorkerThreads</c>).
+    /// </summary>
+    public static int OnWorkerIfAsked(IReadOnlyList<string> args, Func<IReadOnlyList<string>, int> compare)
+    {
+        const string Worker = "--worker";
+        string[] rest = [.. args.Where(arg => arg != Worker)];
+        if (rest.Length == args.Count)
+            return compare(rest);
+        Console.WriteLine("On a started thread:");
+        int result = 0;
+        var thread = new Thread(() => result = compare(rest));
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    /// <summary>
     /// Times <paramref name="baseline"/> and each of <paramref name="candidates"/> in turn; each delegate runs one
     /// sample and returns its nanoseconds per operation.
     /// </summary>

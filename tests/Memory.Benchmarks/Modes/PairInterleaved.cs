@@ -17,8 +17,15 @@ public static class PairInterleaved
 {
     private const int PairsPerSample = 200_000;
 
-    /// <summary>Prints one line per size; the sizes are <paramref name="args"/>, else 16, 64 and 256.</summary>
+    /// <summary>
+    /// Prints one line per size; the sizes are <paramref name="args"/>, else 16, 64 and 256. With <c>--worker</c> among
+    /// them, the samples run on a thread started for them rather than on the main thread, which the allocators
+    /// recognise by its stack alone (see <see cref="InterleavedSamples.OnWorkerIfAsked"/>).
+    /// </summary>
     public static int Run(IReadOnlyList<string> args)
+        => InterleavedSamples.OnWorkerIfAsked(args, Compare);
+
+    private static int Compare(IReadOnlyList<string> args)
     {
         int[] sizes = args.Count > 0 ? args.Select(int.Parse).ToArray() : [16, 64, 256];
         (string Name, Func<int, double> Sample)[] candidates =

@@ -15,8 +15,14 @@ public static class PoolInterleaved
 {
     private const int OpsPerSample = 100_000;
 
-    /// <summary>Prints one line per size; the sizes are <paramref name="args"/>, else 512, 4096 and 65536.</summary>
+    /// <summary>
+    /// Prints one line per size; the sizes are <paramref name="args"/>, else 512, 4096 and 65536; <c>--worker</c> runs
+    /// the samples on a thread started for them (see <see cref="InterleavedSamples.OnWorkerIfAsked"/>).
+    /// </summary>
     public static int Run(IReadOnlyList<string> args)
+        => InterleavedSamples.OnWorkerIfAsked(args, Compare);
+
+    private static int Compare(IReadOnlyList<string> args)
     {
         int[] sizes = args.Count > 0 ? args.Select(int.Parse).ToArray() : [512, 4096, 65536];
         using var pool = new AllocatorMemoryPool();

@@ -8,7 +8,7 @@ namespace Memory.Runtime.Tests.Core;
 /// <summary>
 /// The child-process half of <see cref="StackReuseTests"/>: threads that start one after another, each on the stack its
 /// predecessor left (the C library reuses an exited thread's stack), so that each can find its predecessor's
-/// cache (<c>SystemAllocator</c>'s or <c>HeapAllocator</c>'s) by stack address (see <see cref="Internal.StackBoundCache"/>). First, whether they do.
+/// cache (<c>SystemAllocator</c>'s or <c>HeapAllocator</c>'s, or <c>ThreadPoolAllocator</c>'s pool) by stack address (see <see cref="Internal.StackBoundCache"/>). First, whether they do.
 /// Then traffic from such generations while another thread collects without pause, retiring each exited thread's cache
 /// while its successor may be inside it; every block must come back intact and nothing stay live.
 /// </summary>
@@ -22,14 +22,18 @@ internal static class StackReuseProbe
     private const int StepsBeforeCollections = 100;
     private const int CollectionsPerGeneration = 50;
 
+    // Past the small blocks' largest size class, so that the heaps' traffic reaches their trees as well.
+    private const int MaxSize = 1600;
+
     public static int Run(string kind) => kind switch
     {
-        "System" => Run(new HphaSchema(), static schema => schema.EntersAnotherThreadsCache),
-        "Heap" => Run(new HeapSchema(), static schema => schema.EntersAnotherThreadsCache),
+        "System" => Run(new HphaSchema(), static schema => schema.EntersAnotherThreadsCache, MaxSize),
+        "Heap" => Run(new HeapSchema(), static schema => schema.EntersAnotherThreadsCache, MaxSize),
+        "ThreadPool" => Run(new ThreadPoolSchema(), static schema => schema.EntersAnotherThreadsPool, (int)PoolSchemaOptions.Default.MaxAllocationSize),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private static int Run<TSchema>(TSchema schema, Func<TSchema, bool> entersAnotherThreadsCache)
+    private static int Run<TSchema>(TSchema schema, Func<TSchema, bool> entersAnotherThreadsCache, int maxSize)
         where TSchema : struct, IAllocationSchema
     {
         int adopted = 0;
@@ -43,12 +47,17 @@ internal static class StackReuseProbe
                 // The last call of the thread binds its cache to this frame's page: its successor's first call runs there.
                 _ = Probe(schema, entersAnotherThreadsCache);
             });
+            // Joined is not yet gone: the C library takes the stack back a moment after the thread reports its end, and
+            // a thread started before that gets another stack. ThreadPoolAllocator's pool then follows the newest
+            // thread to that stack (a thread without a pool adopts the exited one's at once), so stacks that alternate
+            // would leave no generation on its predecessor's.
+            Thread.Sleep(1);
         }
         Console.WriteLine($"{adopted} of {Generations} generations entered their predecessor's cache");
         if (adopted > 0)
             Console.WriteLine(Adopted);
 
-        string? failure = Traffic(schema);
+        string? failure = Traffic(schema, maxSize);
         if (failure is not null)
         {
             Console.WriteLine(failure);
@@ -72,7 +81,7 @@ internal static class StackReuseProbe
 
     // Generations of threads one after another, each allocating and freeing tagged blocks of random sizes and leaving
     // some for the next to free, while a collector retires the exited threads' caches as fast as it can.
-    private static string? Traffic<TSchema>(TSchema schema)
+    private static string? Traffic<TSchema>(TSchema schema, int maxSize)
         where TSchema : struct, IAllocationSchema
     {
         var failures = new ConcurrentQueue<string>();
@@ -97,7 +106,7 @@ internal static class StackReuseProbe
         for (int generation = 0; generation < Generations; generation++)
         {
             int seed = generation;
-            OnThread.Run(() => Work(schema, seed, started, left, failures));
+            OnThread.Run(() => Work(schema, seed, maxSize, started, left, failures));
         }
         done.Cancel();
         started.Release();
@@ -108,7 +117,7 @@ internal static class StackReuseProbe
         return failures.IsEmpty ? null : string.Join(Environment.NewLine, failures.Take(20));
     }
 
-    private static void Work<TSchema>(TSchema schema, int seed, SemaphoreSlim started, ConcurrentQueue<(nint, int, long)> left, ConcurrentQueue<string> failures)
+    private static void Work<TSchema>(TSchema schema, int seed, int maxSize, SemaphoreSlim started, ConcurrentQueue<(nint, int, long)> left, ConcurrentQueue<string> failures)
         where TSchema : struct, IAllocationSchema
     {
         var random = new Random(seed);
@@ -119,7 +128,7 @@ internal static class StackReuseProbe
                 started.Release();
             if (random.Next(2) == 0 && live.Count < 256)
             {
-                int size = random.Next(8, 1600);
+                int size = random.Next(8, maxSize + 1);
                 long tag = ((long)seed << 32) | (uint)step;
                 nint address = schema.Allocate(size, 0);
                 BlockTag.Write(address, size, tag);

@@ -4,8 +4,7 @@ namespace Memory.Runtime.Tests.Core;
 
 /// <summary>
 /// A thread that starts on an exited thread's stack finds that thread's cache by address (<c>SystemAllocator</c>'s and
-/// <c>HeapAllocator</c>'s), and
-/// the cache's retirement waits for it (see <see cref="Internal.StackBoundCache"/>): run in a child process, so that a
+/// <c>HeapAllocator</c>'s caches, <c>ThreadPoolAllocator</c>'s pool), and the cache's retirement (the pool's orphaning) waits for it (see <see cref="Internal.StackBoundCache"/>): run in a child process, so that a
 /// corrupted cache that crashes fails this test rather than the test run.
 /// </summary>
 public sealed class StackReuseTests
@@ -13,6 +12,7 @@ public sealed class StackReuseTests
     [Theory]
     [InlineData("System")]
     [InlineData("Heap")]
+    [InlineData("ThreadPool")]
     public void Threads_on_reused_stacks_enter_their_predecessors_caches_and_retirement_under_them_loses_no_block(string kind)
     {
         var result = ChildProcess.Run(ProbeProgram.StackReuse, [kind]);

@@ -8,10 +8,10 @@ namespace Memory.Schemas.Pool;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A thread mostly uses one pool schema at a time, so the hot path checks the last-used entry: two thread-static
-/// reads of primitive fields in this non-generic class, which the JIT inlines to loads from the thread's TLS block
-/// after a lookup of that block (on Linux a call into the C library; the main thread skips the table, see
-/// <see cref="Internal.MainThreadStack"/>). The array (a thread-static reference, a length check and an element read)
+/// The thread-static way, taken when a call's stack page does not find the pool (see <see cref="ThreadPoolSchema"/>).
+/// A thread mostly uses one pool schema at a time, so it checks the last-used entry first: two thread-static reads in
+/// this non-generic class, which the JIT inlines to loads from the thread's TLS block after a lookup of that block (on
+/// Linux a call into the C library, which is why the hot path avoids this table). The array (a thread-static reference, a length check and an element read)
 /// is consulted only when the thread turns to another schema, and becomes the last-used entry.
 /// </para>
 /// <para>
@@ -20,16 +20,16 @@ namespace Memory.Schemas.Pool;
 /// schema with a larger id: the one managed allocation, off the hot path.
 /// </para>
 /// </remarks>
-internal static unsafe class ThreadHeapTable
+internal static class ThreadHeapTable
 {
     [ThreadStatic]
-    private static nint[]? t_heaps;
+    private static ThreadHeap?[]? t_heaps;
 
     [ThreadStatic]
     private static int t_lastSchemaId;
 
     [ThreadStatic]
-    private static nint t_lastHeap;
+    private static ThreadHeap? t_lastHeap;
 
     private static int s_lastSchemaId;
 
@@ -38,33 +38,33 @@ internal static unsafe class ThreadHeapTable
 
     /// <summary>The calling thread's pool for the schema <paramref name="schemaId"/>, or null if it has none yet.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static PoolHeap* Find(int schemaId)
-        => t_lastSchemaId == schemaId ? (PoolHeap*)t_lastHeap : FindInTable(schemaId);
+    public static ThreadHeap? Find(int schemaId)
+        => t_lastSchemaId == schemaId ? t_lastHeap : FindInTable(schemaId);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static PoolHeap* FindInTable(int schemaId)
+    private static ThreadHeap? FindInTable(int schemaId)
     {
-        nint[]? heaps = t_heaps;
-        nint heap = heaps is not null && (uint)schemaId < (uint)heaps.Length ? heaps[schemaId] : 0;
-        if (heap != 0)
+        ThreadHeap?[]? heaps = t_heaps;
+        ThreadHeap? heap = heaps is not null && (uint)schemaId < (uint)heaps.Length ? heaps[schemaId] : null;
+        if (heap is not null)
         {
             t_lastSchemaId = schemaId;
             t_lastHeap = heap;
         }
-        return (PoolHeap*)heap;
+        return heap;
     }
 
     /// <summary>Records the calling thread's pool for the schema <paramref name="schemaId"/>.</summary>
-    public static void Set(int schemaId, PoolHeap* heap)
+    public static void Set(int schemaId, ThreadHeap heap)
     {
-        nint[]? heaps = t_heaps;
+        ThreadHeap?[]? heaps = t_heaps;
         if (heaps is null || schemaId >= heaps.Length)
         {
             Array.Resize(ref heaps, Math.Max(schemaId + 1, Math.Max(8, (heaps?.Length ?? 0) * 2)));
             t_heaps = heaps;
         }
-        heaps[schemaId] = (nint)heap;
+        heaps[schemaId] = heap;
         t_lastSchemaId = schemaId;
-        t_lastHeap = (nint)heap;
+        t_lastHeap = heap;
     }
 }

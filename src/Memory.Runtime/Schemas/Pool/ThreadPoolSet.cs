@@ -9,9 +9,11 @@ namespace Memory.Schemas.Pool;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A thread's first call makes or adopts its pool under the lock; every call after that finds the pool through
-/// <see cref="ThreadHeapTable"/> and never takes the lock. The lock also guards pools whose thread has exited
-/// (orphans): nobody allocates from an orphan, so whoever holds the lock may drain and trim it.
+/// A thread's first call makes or adopts its pool under the lock; every call after that finds the pool by its stack
+/// page (<see cref="StackSlots"/>) or through <see cref="ThreadHeapTable"/>, and never takes the lock. The lock also
+/// guards pools whose thread has exited (orphans): nobody allocates from an orphan, so whoever holds the lock may drain
+/// and trim it. A pool becomes an orphan only once it is detached from its stack page
+/// (<see cref="StackBoundCache.TryDetach"/>), since a thread started on the exited owner's stack may be using it.
 /// </para>
 /// <para>
 /// Exited threads are noticed by <see cref="ThreadExitWatcher"/> and by checking <see cref="Thread.IsAlive"/> of the
@@ -148,7 +150,18 @@ internal sealed unsafe class ThreadPoolSet
     }
 
     /// <summary>The calling thread's pool, made or adopted now. Called once per thread, on its first use of the schema.</summary>
-    public PoolHeap* AttachCurrentThread()
+    /// <summary>
+    /// Pools found by the page of the caller's stack, without a thread-static read (see <see cref="StackBoundCache"/>).
+    /// </summary>
+    public StackCacheSlots StackSlots;
+
+    /// <summary>The main thread's pool, found without a thread-static read (see <see cref="MainThreadStack"/>); null until it has one.</summary>
+    public ThreadHeap? MainThreadHeap { get; private set; }
+
+    /// <summary><see cref="MainThreadHeap"/>'s pool, or null: the main thread's calls read this one field.</summary>
+    public PoolHeap* MainThreadPool { get; private set; }
+
+    public ThreadHeap AttachCurrentThread()
     {
         ThreadHeap heap;
         lock (_gate)
@@ -168,18 +181,15 @@ internal sealed unsafe class ThreadPoolSet
             heap.Owner = Thread.CurrentThread;
         }
 
-        ThreadHeapTable.Set(Id, heap.Heap);
+        ThreadHeapTable.Set(Id, heap);
         if (MainThreadStack.IsCurrent())
-            MainThreadHeap = heap.Heap;
+        {
+            MainThreadHeap = heap;
+            MainThreadPool = heap.Heap;
+        }
         ThreadExitWatcher.Watch(heap);
-        return heap.Heap;
+        return heap;
     }
-
-    /// <summary>
-    /// The main thread's pool, once it has one: found from the stack address alone (see <see cref="MainThreadStack"/>).
-    /// Written and read by the main thread only.
-    /// </summary>
-    public PoolHeap* MainThreadHeap { get; private set; }
 
     /// <summary>Called by <see cref="ThreadExitWatcher"/>: orphans the pool if <paramref name="thread"/> still owns it.</summary>
     public void OnThreadExited(ThreadHeap heap, Thread thread)
@@ -225,9 +235,8 @@ internal sealed unsafe class ThreadPoolSet
             }
         }
 
-        PoolHeap* own = ThreadHeapTable.Find(Id);
-        if (own != null)
-            PoolHeap.Trim(own);
+        if (ThreadHeapTable.Find(Id) is { } own)
+            PoolHeap.Trim(own.Heap);
     }
 
     /// <summary>
@@ -257,8 +266,10 @@ internal sealed unsafe class ThreadPoolSet
 
     private void Orphan(ThreadHeap heap, Thread thread)
     {
-        // The pool may have been orphaned already and adopted by another thread since: then it is not ours to take.
-        if (heap.Owner != thread)
+        // The pool may have been orphaned already and adopted by another thread since: then it is not ours to take. A
+        // thread on the exited owner's stack may still be inside it: then it stays the exited thread's, and the next
+        // look at exited owners tries again.
+        if (heap.Owner != thread || !heap.TryDetach(ref StackSlots))
             return;
         heap.Owner = null;
         _orphans.Add(heap);
