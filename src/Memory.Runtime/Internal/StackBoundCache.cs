@@ -6,7 +6,8 @@ namespace Memory.Internal;
 
 /// <summary>
 /// A thread cache that the thread using it can find from the address of its stack, without a thread-static read: the
-/// way threads other than the main one reach their cache in a heap's <see cref="StackCacheSlots"/>.
+/// way threads other than the main one reach their cache in a heap's <see cref="StackCacheSlots"/> (HPHA's and the heap
+/// schema's thread caches, <c>ThreadPoolAllocator</c>'s per-thread pools).
 /// </summary>
 /// <remarks>
 /// <para>
