@@ -149,7 +149,6 @@ internal sealed unsafe class ThreadPoolSet
         }
     }
 
-    /// <summary>The calling thread's pool, made or adopted now. Called once per thread, on its first use of the schema.</summary>
     /// <summary>
     /// Pools found by the page of the caller's stack, without a thread-static read (see <see cref="StackBoundCache"/>).
     /// </summary>
@@ -161,6 +160,7 @@ internal sealed unsafe class ThreadPoolSet
     /// <summary><see cref="MainThreadHeap"/>'s pool, or null: the main thread's calls read this one field.</summary>
     public PoolHeap* MainThreadPool { get; private set; }
 
+    /// <summary>The calling thread's pool, made or adopted now. Called once per thread, on its first use of the schema.</summary>
     public ThreadHeap AttachCurrentThread()
     {
         ThreadHeap heap;
