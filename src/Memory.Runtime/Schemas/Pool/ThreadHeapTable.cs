@@ -11,8 +11,10 @@ namespace Memory.Schemas.Pool;
 /// The thread-static way, taken when a call's stack page does not find the pool (see <see cref="ThreadPoolSchema"/>).
 /// A thread mostly uses one pool schema at a time, so it checks the last-used entry first: two thread-static reads in
 /// this non-generic class, which the JIT inlines to loads from the thread's TLS block after a lookup of that block (on
-/// Linux a call into the C library, which is why the hot path avoids this table). The array (a thread-static reference, a length check and an element read)
-/// is consulted only when the thread turns to another schema, and becomes the last-used entry.
+/// Linux a call into the C library, which is why the hot path avoids this table). The array (a thread-static
+/// reference, a length check and an element read) is consulted only when the thread turns to another schema, and
+/// becomes the last-used entry. Entries are the pools' objects, which the slow path binds to the stack page: a thread
+/// keeps the pools of every schema it used alive until it exits, as HPHA's thread caches do.
 /// </para>
 /// <para>
 /// Ids start at 1 so that the default of the last-used id matches no schema, and are never reused, so an entry left
