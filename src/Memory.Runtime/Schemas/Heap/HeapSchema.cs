@@ -68,6 +68,9 @@ public readonly struct HeapSchema : IAllocationSchema
         }
     }
 
+    /// <summary>Whether the calling thread's cache is marked as entered by address (for tests: no call leaves it so).</summary>
+    internal bool CallersCacheIsBusy => HeapThreadCaches.Find(_heap)?.IsBusy ?? false;
+
     /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
     internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HeapThreadCaches.Find(_heap);
 

@@ -194,6 +194,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
         }
     }
 
+    /// <summary>Whether the calling thread's cache is marked as entered by address (for tests: no call leaves it so).</summary>
+    internal bool CallersCacheIsBusy => HphaThreadCaches.Find(_heap)?.IsBusy ?? false;
+
     /// <summary>Blocks in the calling thread's cache of this heap, 0 when it has none (for tests).</summary>
     internal int CallingThreadCachedBlocks => HphaThreadCaches.Find(_heap)?.CachedBlocks ?? 0;
 }

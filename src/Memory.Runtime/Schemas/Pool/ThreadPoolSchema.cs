@@ -36,7 +36,6 @@ namespace Memory.Schemas;
 public unsafe struct ThreadPoolSchema : IAllocationSchema
 {
     private readonly ThreadPoolSet _pools;
-    private readonly int _id;
     private readonly nint _pageMask;
 
     /// <summary>Per-thread pools with the default options (4 KiB pages, blocks of 8 to 512 bytes).</summary>
@@ -50,7 +49,6 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     public ThreadPoolSchema(PoolSchemaOptions options)
     {
         _pools = new ThreadPoolSet(options);
-        _id = _pools.Id;
         _pageMask = _pools.Layout.PageMask;
     }
 
@@ -87,7 +85,7 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     internal readonly int OrphanedPoolCount => _pools.OrphanCount;
 
     /// <summary>Whether the main thread's pool, found by stack address, is the calling thread's own (for tests).</summary>
-    internal readonly bool MainThreadPoolIsCallers => _pools.MainThreadHeap is { } main && main == ThreadHeapTable.Find(_id);
+    internal readonly bool MainThreadPoolIsCallers => _pools.MainThreadPool != null && _pools.MainThreadPool == ThreadHeapTable.Find(_pools.Id)?.Heap;
 
     /// <summary>
     /// Whether the pool a call from here would use is another thread's, found by stack address (an exited thread whose
@@ -99,9 +97,12 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         {
             PoolHeap* current = EnterCurrentHeap(attach: true, out ThreadHeap? entered);
             entered?.Leave();
-            return current != ThreadHeapTable.Find(_id)?.Heap;
+            return current != ThreadHeapTable.Find(_pools.Id)?.Heap;
         }
     }
+
+    /// <summary>Whether the calling thread's pool is marked as entered by address (for tests: no call leaves it so).</summary>
+    internal readonly bool CallersPoolIsBusy => ThreadHeapTable.Find(_pools.Id)?.IsBusy ?? false;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

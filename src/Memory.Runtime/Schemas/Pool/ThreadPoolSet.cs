@@ -154,10 +154,10 @@ internal sealed unsafe class ThreadPoolSet
     /// </summary>
     public StackCacheSlots StackSlots;
 
-    /// <summary>The main thread's pool, found without a thread-static read (see <see cref="MainThreadStack"/>); null until it has one.</summary>
-    public ThreadHeap? MainThreadHeap { get; private set; }
-
-    /// <summary><see cref="MainThreadHeap"/>'s pool, or null: the main thread's calls read this one field.</summary>
+    /// <summary>
+    /// The main thread's pool, found without a thread-static read (see <see cref="MainThreadStack"/>); null until it has
+    /// one. The pool alone, not its object: the main thread's calls have nothing to leave (see <see cref="ThreadPoolSchema"/>).
+    /// </summary>
     public PoolHeap* MainThreadPool { get; private set; }
 
     /// <summary>The calling thread's pool, made or adopted now. Called once per thread, on its first use of the schema.</summary>
@@ -183,10 +183,7 @@ internal sealed unsafe class ThreadPoolSet
 
         ThreadHeapTable.Set(Id, heap);
         if (MainThreadStack.IsCurrent())
-        {
-            MainThreadHeap = heap;
             MainThreadPool = heap.Heap;
-        }
         ThreadExitWatcher.Watch(heap);
         return heap;
     }
