@@ -116,6 +116,9 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     /// <summary>Whether the main thread's slots in the cache, found by stack address, are the calling thread's own (for tests).</summary>
     internal bool MainThreadSlotsAreCallers => _cache?.MainThreadSlotsAreCallers ?? false;
 
+    /// <summary>Whether a rent from here would use slots of another thread, an exited one whose stack the caller runs on (for tests).</summary>
+    internal bool EntersAnotherThreadsSlots => _cache?.EntersAnotherThreadsSlots ?? false;
+
     /// <summary>
     /// Rents a native buffer of at least <paramref name="minBufferSize"/> bytes: the whole block of its size
     /// class when the size is cached, else exactly the size asked.

@@ -59,6 +59,9 @@ internal sealed class BlockCache
     // thread-static read, which on Linux is a call (see MainThreadStack). Written and read by the main thread only.
     private ThreadBlocks? _mainThreadBlocks;
 
+    // Other threads' slots in this cache, found by the page of their stack once bound (see StackBoundCache).
+    private StackCacheSlots _stackSlots;
+
     private readonly IAllocator _allocator;
     private readonly bool _threadSafeAllocator;
     private readonly int _binMask;
@@ -121,9 +124,10 @@ internal sealed class BlockCache
     {
         if (_trimRequested)
             TrimNow();
-        if ((_threadSlotClasses & (1u << sizeClass)) != 0 && OwnBlocks() is { } own && own.Cache == this)
+        if ((_threadSlotClasses & (1u << sizeClass)) != 0 && EnterOwnBlocks() is { } own)
         {
             nint mine = own.TryTake(sizeClass);
+            own.Leave();
             if (mine != 0)
                 return mine;
         }
@@ -137,11 +141,13 @@ internal sealed class BlockCache
             return false;
         if ((_threadSlotClasses & (1u << sizeClass)) != 0)
         {
-            ThreadBlocks? own = OwnBlocks();
-            if (own is null || own.Cache != this)
-                own = Join(own);
-            if (own is not null && own.TryKeep(sizeClass, block))
-                return true;
+            if ((EnterOwnBlocks() ?? JoinAndEnter()) is { } own)
+            {
+                bool kept = own.TryKeep(sizeClass, block);
+                own.Leave();
+                if (kept)
+                    return true;
+            }
         }
         return KeepInBin(sizeClass, block);
     }
@@ -192,11 +198,13 @@ internal sealed class BlockCache
     }
 
     /// <summary>
-    /// Gives this thread slots of its own in this cache, when it has none in another open cache and fewer threads
-    /// than bins have them (the byte bound counts one slot per bin); null otherwise.
+    /// Gives this thread slots of its own in this cache, entered (the caller leaves them), when it has none in another
+    /// open cache and fewer threads than bins have them (the byte bound counts one slot per bin); null otherwise.
     /// </summary>
-    private ThreadBlocks? Join(ThreadBlocks? current)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ThreadBlocks? JoinAndEnter()
     {
+        ThreadBlocks? current = t_blocks;
         // Read without the lock first: a thread refused here asks again on every return.
         if ((current is not null && !current.Cache._closed) || _threadCount > _binMask)
             return null;
@@ -210,14 +218,39 @@ internal sealed class BlockCache
             t_blocks = own;
             if (MainThreadStack.IsCurrent())
                 _mainThreadBlocks = own;
+            own.EnterAsOwner();
             return own;
         }
     }
 
-    // The calling thread's slots: in this cache, or in the one it joined (then they are no use here).
+    /// <summary>
+    /// The calling thread's slots in this cache, entered (the caller calls <see cref="StackBoundCache.Leave"/>), or null
+    /// when it has none here: the main thread's by field, another thread's by its stack page, else the thread-static way.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ThreadBlocks? OwnBlocks()
-        => MainThreadStack.IsCurrent() && _mainThreadBlocks is { } main ? main : t_blocks;
+    private ThreadBlocks? EnterOwnBlocks()
+    {
+        if (MainThreadStack.IsCurrent() && _mainThreadBlocks is { } main)
+        {
+            main.EnterAsOwner();
+            return main;
+        }
+        nuint page = StackBoundCache.CurrentPage();
+        if (_stackSlots.TryEnter(page) is { } bound)
+            return Unsafe.As<ThreadBlocks>(bound);
+        return EnterByThreadStatic(page);
+    }
+
+    // The thread-static way, which also binds the thread's slots to its stack page for the next calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ThreadBlocks? EnterByThreadStatic(nuint page)
+    {
+        if (t_blocks is not { } own || own.Cache != this)
+            return null;
+        own.EnterAsOwner();
+        _stackSlots.Keep(own, page);
+        return own;
+    }
 
     private static int HomeBin()
     {
@@ -232,6 +265,20 @@ internal sealed class BlockCache
 
     /// <summary>Whether the main thread's slots, found by stack address, are the calling thread's own (for tests).</summary>
     internal bool MainThreadSlotsAreCallers => _mainThreadBlocks is { } main && main == t_blocks;
+
+    /// <summary>
+    /// Whether the calling thread, looking for its slots as a rent does, enters slots another thread owns: an exited
+    /// thread's whose stack it runs on (for tests).
+    /// </summary>
+    internal bool EntersAnotherThreadsSlots
+    {
+        get
+        {
+            ThreadBlocks? own = EnterOwnBlocks();
+            own?.Leave();
+            return own is not null && own.Owner != Thread.CurrentThread;
+        }
+    }
 
     /// <summary>The bytes kept now.</summary>
     public long CachedBytes
@@ -278,14 +325,23 @@ internal sealed class BlockCache
         {
             if (_threads.Count > 0)
             {
+                bool closed = _closed;
+                // An ended thread's slots would hold blocks no one can rent and keep a living thread from having slots.
+                // Decided once: an owner that ends during the trim is taken at the next.
+                List<ThreadBlocks> ended = closed ? _threads : _threads.FindAll(own => !own.Owner.IsAlive);
                 foreach (ThreadBlocks own in _threads)
                     own.Revoke();
+                // A thread on an ended owner's stack may be inside its slots: after the barrier it can no longer find
+                // them by address, and the wait in Empty covers one that already did.
+                foreach (ThreadBlocks own in ended)
+                    own.MakeUnreachable(ref _stackSlots);
                 Interlocked.MemoryBarrierProcessWide();
-                bool closed = _closed;
                 foreach (ThreadBlocks own in _threads)
-                    own.Empty((c, block) => _allocator.DeAllocate(block, SizeOf(c)), forGood: closed || !own.Owner.IsAlive);
-                // An ended thread's slots would hold blocks no one can rent and keep a living thread from having slots.
-                _threads.RemoveAll(own => closed || !own.Owner.IsAlive);
+                    own.Empty((c, block) => _allocator.DeAllocate(block, SizeOf(c)), forGood: closed || ended.Contains(own));
+                if (closed)
+                    _threads.Clear();
+                else
+                    _threads.RemoveAll(ended.Contains);
                 _threadCount = _threads.Count;
             }
         }

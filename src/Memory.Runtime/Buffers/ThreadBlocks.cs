@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Buffers;
 
@@ -8,17 +9,25 @@ namespace Memory.Buffers;
 /// return on one thread as cheap as <see cref="System.Buffers.ArrayPool{T}.Shared"/>'s thread-local arrays.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The owner reaches its slots without a thread-static read where it can: the main thread through the cache's
+/// field, another thread by the page of its stack (<see cref="StackBoundCache"/>; a thread that starts on an
+/// exited owner's stack uses the exited one's slots until the next trim takes them back).
+/// </para>
+/// <para>
 /// Another thread (a trim, the pool's dispose) must still be able to take the blocks without ever handing one
 /// out twice. It does so with an asymmetric handshake: it marks the slots revoked, runs a process-wide memory
 /// barrier (which orders the owner's pending writes and reads on every processor, so the owner pays no fence
 /// of its own), waits until the owner is not between its busy marks, and only then empties the slots. An
-/// owner that enters afterwards sees the revocation and leaves the slots alone.
+/// owner that enters afterwards sees the revocation and leaves the slots alone. The busy mark is the one a use
+/// found by address raises (<see cref="StackBoundCache.TryEnter"/>), which the owner's other ways raise too
+/// (<see cref="StackBoundCache.EnterAsOwner"/>): one mark, however the slots were found.
+/// </para>
 /// </remarks>
-internal sealed class ThreadBlocks(BlockCache cache)
+internal sealed class ThreadBlocks(BlockCache cache) : StackBoundCache
 {
     // In the object rather than in an array of its own: a rent and a return reach their slot with one load less.
     private Slots _slots;
-    private int _busy;
     private volatile bool _revoked;
 
     public BlockCache Cache { get; } = cache;
@@ -26,11 +35,10 @@ internal sealed class ThreadBlocks(BlockCache cache)
     /// <summary>The thread that owns the slots; once it has ended, its slots are emptied for good at the next trim.</summary>
     public Thread Owner { get; } = Thread.CurrentThread;
 
-    /// <summary>The block kept for <paramref name="sizeClass"/>, or 0; on the owning thread only.</summary>
+    /// <summary>The block kept for <paramref name="sizeClass"/>, or 0; by the user that entered the slots.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint TryTake(int sizeClass)
     {
-        Volatile.Write(ref _busy, 1);
         nint block = 0;
         if (!_revoked)
         {
@@ -38,23 +46,17 @@ internal sealed class ThreadBlocks(BlockCache cache)
             if (block != 0)
                 _slots[sizeClass] = 0;
         }
-        Volatile.Write(ref _busy, 0);
         return block;
     }
 
-    /// <summary>Keeps <paramref name="block"/> when the class's slot is free; on the owning thread only.</summary>
+    /// <summary>Keeps <paramref name="block"/> when the class's slot is free; by the user that entered the slots.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryKeep(int sizeClass, nint block)
     {
-        Volatile.Write(ref _busy, 1);
-        bool kept = false;
-        if (!_revoked && _slots[sizeClass] == 0)
-        {
-            _slots[sizeClass] = block;
-            kept = true;
-        }
-        Volatile.Write(ref _busy, 0);
-        return kept;
+        if (_revoked || _slots[sizeClass] != 0)
+            return false;
+        _slots[sizeClass] = block;
+        return true;
     }
 
     /// <summary>First half of emptying from another thread: stop the owner from using the slots.</summary>
@@ -67,8 +69,10 @@ internal sealed class ThreadBlocks(BlockCache cache)
     /// </summary>
     public void Empty(Action<int, nint> free, bool forGood)
     {
+        // The user inside is a living thread between two of its own stores (the owner, or the one thread on an exited
+        // owner's stack): it leaves within a few instructions once it runs.
         SpinWait spin = default;
-        while (Volatile.Read(ref _busy) != 0)
+        while (IsBusy)
             spin.SpinOnce();
         for (int c = 0; c < BlockCache.ClassCount; c++)
         {

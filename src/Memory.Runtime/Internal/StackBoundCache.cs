@@ -7,7 +7,7 @@ namespace Memory.Internal;
 /// <summary>
 /// A thread cache that the thread using it can find from the address of its stack, without a thread-static read: the
 /// way threads other than the main one reach their cache in a heap's <see cref="StackCacheSlots"/> (HPHA's and the heap
-/// schema's thread caches, <c>ThreadPoolAllocator</c>'s per-thread pools).
+/// schema's thread caches, <c>ThreadPoolAllocator</c>'s per-thread pools, <c>AllocatorMemoryPool</c>'s thread slots).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -92,6 +92,14 @@ internal abstract unsafe class StackBoundCache
     }
 
     /// <summary>
+    /// Enters the cache as its owner, found the thread-static way, for a cache that another thread empties while its owner
+    /// lives (<c>AllocatorMemoryPool</c>'s thread slots): the emptier waits for the same mark. No page check is needed, since
+    /// no other thread runs on the owner's stack while the owner lives. The caller calls <see cref="Leave"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnterAsOwner() => Volatile.Write(ref _busy, 1);
+
+    /// <summary>
     /// Ends a use of the cache. Every use ends here, however it was found: only a use found by address raised the mark,
     /// and lowering a mark that is down costs a store.
     /// </summary>
@@ -127,8 +135,7 @@ internal abstract unsafe class StackBoundCache
     {
         if (Slot < 0)
             return true;
-        Volatile.Write(ref _stackPage, NotAPage);
-        slots.Release(Slot, this);
+        MakeUnreachable(ref slots);
         Interlocked.MemoryBarrierProcessWide();
         if (Volatile.Read(ref _busy) == 0)
             return true;
@@ -142,6 +149,18 @@ internal abstract unsafe class StackBoundCache
             spinner.SpinOnce(sleep1Threshold: -1);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="TryDetach"/>, for a caller that runs the barrier and the wait itself: from now on no
+    /// call finds the cache by address, though one that already found it may still be inside.
+    /// </summary>
+    internal void MakeUnreachable(ref StackCacheSlots slots)
+    {
+        if (Slot < 0)
+            return;
+        Volatile.Write(ref _stackPage, NotAPage);
+        slots.Release(Slot, this);
     }
 
     // Every thread whose stack falls into this cache's slot reads the page on each call; the cache's user writes the mark

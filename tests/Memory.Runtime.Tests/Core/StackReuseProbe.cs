@@ -30,6 +30,7 @@ internal static class StackReuseProbe
         "System" => Run(new HphaSchema(), static schema => schema.EntersAnotherThreadsCache, MaxSize),
         "Heap" => Run(new HeapSchema(), static schema => schema.EntersAnotherThreadsCache, MaxSize),
         "ThreadPool" => Run(new ThreadPoolSchema(), static schema => schema.EntersAnotherThreadsPool, (int)PoolSchemaOptions.Default.MaxAllocationSize),
+        "MemoryPool" => StackReusePoolProbe.Run(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
