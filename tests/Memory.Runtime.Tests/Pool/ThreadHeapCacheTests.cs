@@ -1,8 +1,14 @@
+using System.Runtime.CompilerServices;
+using Memory.Runtime.Tests.Testing;
+using Memory.Schemas;
+using Memory.Schemas.Pool;
+
 namespace Memory.Runtime.Tests.Pool;
 
 /// <summary>
 /// A thread remembers the thread-pool schema it used last; turning between schemas on one thread must always find
-/// the right pool, and frees must go to the right owner.
+/// the right pool, and frees must go to the right owner. A thread keeps no pool of a schema retired before it turned to
+/// another.
 /// </summary>
 [Collection(PoolTestCollection.Name)]
 public sealed class ThreadHeapCacheTests
@@ -46,5 +52,53 @@ public sealed class ThreadHeapCacheTests
         Assert.Equal(0, second.NumAllocatedBytes);
         first.GarbageCollect();
         Assert.Equal(0, first.ReservedBytes);
+    }
+
+    [Fact]
+    public void A_long_lived_thread_drops_the_pools_of_retired_schemas_when_it_turns_to_another()
+    {
+        const int Schemas = 50;
+        var dropped = new List<WeakReference>();
+        int tableAfter = -1;
+        bool lastKept = false;
+        string? leftLive = null;
+        OnThread.Run(() =>
+        {
+            for (int i = 0; i < Schemas; i++)
+                dropped.Add(UseAndRetire(freeAfterRetire: i % 2 == 0, ref leftLive));
+            var last = new ThreadPoolSchema();
+            last.DeAllocate(last.Allocate(64, 0), 64, 0);
+            tableAfter = ThreadHeapTable.CountForTests;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            lastKept = last.CallersPool is not null;
+            GC.KeepAlive(last);
+        });
+
+        Assert.Null(leftLive);
+        // The retired schemas' entries went when the thread added the next; only the live schema's remains.
+        Assert.Equal(1, tableAfter);
+        Assert.True(lastKept);
+        Assert.Equal(0, dropped.Count(pool => pool.IsAlive));
+    }
+
+    // One schema's whole life on the calling thread: a pool made, used, the schema retired (its allocator disposed) and
+    // let go. Half the schemas see their last block freed after the retirement, as a remote free would be.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference UseAndRetire(bool freeAfterRetire, ref string? leftLive)
+    {
+        var schema = new ThreadPoolSchema();
+        nint block = schema.Allocate(32, 0);
+        schema.DeAllocate(schema.Allocate(64, 0), 64, 0);
+        var pool = new WeakReference(schema.CallersPool ?? throw new InvalidOperationException("no pool after an allocation"));
+        if (!freeAfterRetire)
+            schema.DeAllocate(block, 32, 0);
+        schema.Retire();
+        if (freeAfterRetire)
+            schema.DeAllocate(block, 32, 0);
+        if (schema.NumAllocatedBytes != 0)
+            leftLive ??= $"{schema.NumAllocatedBytes} bytes live after every block was freed";
+        return pool;
     }
 }

@@ -17,8 +17,16 @@ internal sealed class ThreadExitWatcher
     private readonly Thread _thread = Thread.CurrentThread;
     private readonly List<ThreadHeap> _heaps = [];
 
-    /// <summary>Reports <paramref name="heap"/> to its schema when the calling thread exits.</summary>
-    public static void Watch(ThreadHeap heap) => (t_watcher ??= new ThreadExitWatcher())._heaps.Add(heap);
+    /// <summary>
+    /// Reports <paramref name="heap"/> to its schema when the calling thread exits; forgets the pools of retired schemas,
+    /// which have no use for the report (see <see cref="ThreadHeapTable"/>'s remarks on what a thread keeps).
+    /// </summary>
+    public static void Watch(ThreadHeap heap)
+    {
+        List<ThreadHeap> heaps = (t_watcher ??= new ThreadExitWatcher())._heaps;
+        heaps.RemoveAll(static watched => watched.Set.IsRetired);
+        heaps.Add(heap);
+    }
 
     ~ThreadExitWatcher()
     {

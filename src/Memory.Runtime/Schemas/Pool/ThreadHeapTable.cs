@@ -3,23 +3,25 @@ using System.Runtime.CompilerServices;
 namespace Memory.Schemas.Pool;
 
 /// <summary>
-/// The calling thread's pools, one per <see cref="ThreadPoolSchema"/> instance: a thread-static array indexed by the
-/// schema's id, in front of which sits the pool the thread used last.
+/// The calling thread's pools, one per <see cref="ThreadPoolSchema"/> instance it has used: a short thread-static list,
+/// in front of which sits the pool the thread used last.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The thread-static way, taken when a call's stack page does not find the pool (see <see cref="ThreadPoolSchema"/>).
 /// A thread mostly uses one pool schema at a time, so it checks the last-used entry first: two thread-static reads in
 /// this non-generic class, which the JIT inlines to loads from the thread's TLS block after a lookup of that block (on
-/// Linux a call into the C library, which is why the hot path avoids this table). The array (a thread-static
-/// reference, a length check and an element read) is consulted only when the thread turns to another schema, and
-/// becomes the last-used entry. Entries are the pools' objects, which the slow path binds to the stack page: a thread
-/// keeps the pools of every schema it used alive until it exits, as HPHA's thread caches do.
+/// Linux a call into the C library, which is why the hot path avoids this table). The list is searched only when the
+/// thread turns to another schema, which then becomes the last-used entry.
 /// </para>
 /// <para>
-/// Ids start at 1 so that the default of the last-used id matches no schema, and are never reused, so an entry left
-/// behind by a schema that no longer exists is never read again. The array grows only when a thread first uses a
-/// schema with a larger id: the one managed allocation, off the hot path.
+/// What a thread keeps: the list holds the pools of the schemas the thread has used that are not retired (their
+/// allocator disposed). Entries are the pools' objects, which the slow path binds to the stack page, and each keeps
+/// its pool's pinned storage and its schema's set alive; a retired schema's entry is dropped when the thread next
+/// adds one, so a long-lived thread that works through many short-lived pool allocators holds the live ones, plus at
+/// most the last one it used, rather than every one it ever touched. The list is searched by id rather than indexed by
+/// it, since ids are never reused and an array indexed by them would grow with every schema the process ever made.
+/// Ids start at 1 so that the default of the last-used id matches no schema.
 /// </para>
 /// </remarks>
 internal static class ThreadHeapTable
@@ -46,27 +48,43 @@ internal static class ThreadHeapTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ThreadHeap? FindInTable(int schemaId)
     {
-        ThreadHeap?[]? heaps = t_heaps;
-        ThreadHeap? heap = heaps is not null && (uint)schemaId < (uint)heaps.Length ? heaps[schemaId] : null;
-        if (heap is not null)
+        if (t_heaps is not { } heaps)
+            return null;
+        foreach (ThreadHeap? heap in heaps)
         {
-            t_lastSchemaId = schemaId;
-            t_lastHeap = heap;
+            if (heap is not null && heap.Set.Id == schemaId)
+            {
+                t_lastSchemaId = schemaId;
+                t_lastHeap = heap;
+                return heap;
+            }
         }
-        return heap;
+        return null;
     }
 
-    /// <summary>Records the calling thread's pool for the schema <paramref name="schemaId"/>.</summary>
-    public static void Set(int schemaId, ThreadHeap heap)
+    /// <summary>Records the calling thread's pool for its schema, dropping the entries of retired schemas.</summary>
+    public static void Set(ThreadHeap heap)
     {
-        ThreadHeap?[]? heaps = t_heaps;
-        if (heaps is null || schemaId >= heaps.Length)
+        ThreadHeap?[] heaps = t_heaps ??= new ThreadHeap?[4];
+        int free = -1;
+        for (int i = 0; i < heaps.Length; i++)
         {
-            Array.Resize(ref heaps, Math.Max(schemaId + 1, Math.Max(8, (heaps?.Length ?? 0) * 2)));
+            if (heaps[i] is { Set.IsRetired: true })
+                heaps[i] = null;
+            if (heaps[i] is null && free < 0)
+                free = i;
+        }
+        if (free < 0)
+        {
+            free = heaps.Length;
+            Array.Resize(ref heaps, heaps.Length * 2);
             t_heaps = heaps;
         }
-        heaps[schemaId] = heap;
-        t_lastSchemaId = schemaId;
+        heaps[free] = heap;
+        t_lastSchemaId = heap.Set.Id;
         t_lastHeap = heap;
     }
+
+    /// <summary>The number of pools the calling thread's list holds (for tests).</summary>
+    internal static int CountForTests => t_heaps?.Count(heap => heap is not null) ?? 0;
 }

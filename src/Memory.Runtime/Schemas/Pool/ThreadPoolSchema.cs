@@ -101,6 +101,9 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
         }
     }
 
+    /// <summary>The calling thread's pool object in this schema, or null (for tests of what a thread keeps).</summary>
+    internal readonly object? CallersPool => ThreadHeapTable.Find(_pools.Id);
+
     /// <summary>Whether the calling thread's pool is marked as entered by address (for tests: no call leaves it so).</summary>
     internal readonly bool CallersPoolIsBusy => ThreadHeapTable.Find(_pools.Id)?.IsBusy ?? false;
 
@@ -209,9 +212,10 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     /// <inheritdoc/>
     /// <remarks>
     /// The allocator is disposed, so no thread allocates any more, and a pool with nothing live receives no frees
-    /// either: every such pool is trimmed now, whichever thread it belonged to.
+    /// either: every such pool is trimmed now, whichever thread it belonged to, and the threads drop their pools from
+    /// their tables the next time they add one (see <see cref="ThreadHeapTable"/>).
     /// </remarks>
-    public readonly void Retire() => _pools.TrimIdlePools();
+    public readonly void Retire() => _pools.Retire();
 
     /// <summary>
     /// The calling thread's pool, for this call. A thread without a pool gets one (made or adopted) when

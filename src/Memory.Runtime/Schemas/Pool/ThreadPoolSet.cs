@@ -46,6 +46,7 @@ internal sealed unsafe class ThreadPoolSet
     private long _peak;
     private long _releasedAllocations;
     private long _releasedFrees;
+    private volatile bool _retired;
 
     public ThreadPoolSet(PoolSchemaOptions options)
     {
@@ -181,7 +182,7 @@ internal sealed unsafe class ThreadPoolSet
             heap.Owner = Thread.CurrentThread;
         }
 
-        ThreadHeapTable.Set(Id, heap);
+        ThreadHeapTable.Set(heap);
         if (MainThreadStack.IsCurrent())
             MainThreadPool = heap.Heap;
         ThreadExitWatcher.Watch(heap);
@@ -237,9 +238,22 @@ internal sealed unsafe class ThreadPoolSet
     }
 
     /// <summary>
-    /// Trims every pool with no live block, whoever owns it; for a disposed allocator only, when no thread allocates.
+    /// Whether the allocator is disposed: no thread allocates from the pools any more, so the threads' tables drop them
+    /// (<see cref="ThreadHeapTable"/>, <see cref="ThreadExitWatcher"/>). Frees of blocks still live go on as remote frees.
     /// </summary>
-    public void TrimIdlePools()
+    public bool IsRetired => _retired;
+
+    /// <summary>
+    /// For a disposed allocator, when no thread allocates: marks the set retired and trims every pool with no live block,
+    /// whoever owns it.
+    /// </summary>
+    public void Retire()
+    {
+        _retired = true;
+        TrimIdlePools();
+    }
+
+    private void TrimIdlePools()
     {
         GarbageCollect();
         lock (_gate)
