@@ -14,6 +14,18 @@ internal interface IThreadCache
     /// (see <see cref="StackBoundCache.TryDetach"/>); false when it must be retired later.
     /// </summary>
     bool TryDetach();
+
+    /// <summary>The id of the heap the cache belongs to.</summary>
+    int HeapId { get; }
+
+    /// <summary>Whether the heap is retired: its allocator is disposed (see <see cref="ThreadCacheList{TCache}"/>).</summary>
+    bool HeapIsRetired { get; }
+
+    /// <summary>
+    /// Hands the cache back to its retired heap, from the cache's own thread, which drops it (see
+    /// <see cref="ThreadCacheList{TCache}"/>): its blocks return and the heap releases what that leaves empty.
+    /// </summary>
+    void ReturnToRetiredHeap();
 }
 
 /// <summary>
@@ -110,7 +122,10 @@ internal sealed class ThreadCacheRegistry<TCache>
         }
     }
 
-    /// <summary>Takes back the cache of a thread that has exited, unless it is back already.</summary>
+    /// <summary>
+    /// Takes back the cache of a thread that has exited, or one its living owner gives up (a retired heap's), unless it is
+    /// back already.
+    /// </summary>
     public void Retire(TCache cache)
     {
         lock (_caches)

@@ -29,6 +29,7 @@ internal sealed unsafe class HeapCentral
     private readonly SizeClassState[] _classes;
     // The threads' caches; the bytes each counted stay in the heap's total after its thread has gone.
     private readonly ThreadCacheRegistry<HeapThreadCache> _caches = new(carried: static cache => cache.AllocatedBytes);
+    private volatile bool _retired;
     private RegionCache _largeRegions = new(HeapChunk.Size, LargeBytesKept);
     private int _epoch;
 
@@ -106,6 +107,24 @@ internal sealed unsafe class HeapCentral
 
     /// <summary>Takes back the cache of a thread that has exited: its blocks and its count.</summary>
     public void Retire(HeapThreadCache cache) => _caches.Retire(cache);
+
+    /// <summary>Whether the allocator is disposed (see <see cref="ThreadCacheList{TCache}"/>).</summary>
+    public bool IsRetired => _retired;
+
+    /// <summary>Marks the heap retired: its allocator is disposed, and no thread allocates from it any more.</summary>
+    public void MarkRetired() => _retired = true;
+
+    /// <summary>
+    /// Takes back a retired heap's cache from its living owner, which drops it, and releases what that leaves empty: the
+    /// heap asks no thread to flush any more, so this is how a long-lived thread's cached blocks come back.
+    /// </summary>
+    public void ReturnFromOwner(HeapThreadCache cache)
+    {
+        _caches.Retire(cache);
+        if (MainThreadCache == cache)
+            MainThreadCache = null;
+        GarbageCollect();
+    }
 
     /// <summary>
     /// Takes up to <paramref name="count"/> blocks of a class as a list linked through their first words.

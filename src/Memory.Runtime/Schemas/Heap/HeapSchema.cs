@@ -145,6 +145,17 @@ public readonly struct HeapSchema : IAllocationSchema
     /// <inheritdoc/>
     public void GarbageCollect() => _heap.GarbageCollect();
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The allocator is disposed: the heap is marked retired and collected. Threads other than this one still hold their
+    /// caches of it; each gives them back when it next adds a cache (see <see cref="Internal.ThreadCacheList{TCache}"/>).
+    /// </remarks>
+    public void Retire()
+    {
+        _heap.MarkRetired();
+        _heap.GarbageCollect();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private unsafe HeapChunk* HeaderOf(nint pointer)
     {

@@ -114,6 +114,15 @@ internal sealed unsafe class HeapThreadCache : StackBoundCache, IThreadCache
     /// <inheritdoc />
     public bool TryDetach() => TryDetach(ref Heap.StackSlots);
 
+    /// <inheritdoc />
+    public int HeapId => Heap.Id;
+
+    /// <inheritdoc />
+    public bool HeapIsRetired => Heap.IsRetired;
+
+    /// <inheritdoc />
+    public void ReturnToRetiredHeap() => Heap.ReturnFromOwner(this);
+
     /// <summary>Returns every cached block to the heap.</summary>
     public void FlushAll()
     {

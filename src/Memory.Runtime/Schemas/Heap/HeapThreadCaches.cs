@@ -14,15 +14,15 @@ namespace Memory.Schemas;
 /// count is folded into the heap's, once no thread that reuses the exited one's stack is inside the cache
 /// (<see cref="StackBoundCache"/>). The heap
 /// usually gets there first: the next thread to register a cache, or garbage collection, retires the caches of
-/// threads that have exited, and the finalizer then finds nothing to do.
-/// Heap ids are never reused; a thread's table grows to the highest id it has used.
+/// threads that have exited, and the finalizer then finds nothing to do. The caches of heaps retired since (their
+/// allocator disposed) go back when the thread adds a cache (see <see cref="ThreadCacheList{TCache}"/>).
 /// </remarks>
 internal sealed class HeapThreadCaches
 {
     [ThreadStatic]
     private static HeapThreadCaches? t_current;
 
-    private HeapThreadCache?[] _byHeapId = new HeapThreadCache?[4];
+    private ThreadCacheList<HeapThreadCache> _caches;
 
     /// <summary>
     /// The cache the calling thread uses in <paramref name="heap"/> (its own, created on first use, or that of an exited
@@ -46,38 +46,29 @@ internal sealed class HeapThreadCaches
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static HeapThreadCache ForThisThread(HeapCentral heap, nuint page)
     {
-        HeapThreadCaches? current = t_current;
-        HeapThreadCache?[]? byHeapId = current?._byHeapId;
-        int id = heap.Id;
-        HeapThreadCache cache = byHeapId is not null && (uint)id < (uint)byHeapId.Length && byHeapId[id] is { } own
-            ? own
-            : Create(heap);
+        HeapThreadCache cache = Find(heap) ?? Create(heap);
         heap.StackSlots.Keep(cache, page);
         return cache;
     }
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
-    public static HeapThreadCache? Find(HeapCentral heap)
-    {
-        HeapThreadCache?[]? byHeapId = t_current?._byHeapId;
-        return byHeapId is not null && (uint)heap.Id < (uint)byHeapId.Length ? byHeapId[heap.Id] : null;
-    }
+    public static HeapThreadCache? Find(HeapCentral heap) => t_current?._caches.Find(heap.Id);
+
+    /// <summary>How many caches the calling thread holds (for tests).</summary>
+    internal static int CountForTests => t_current?._caches.Count ?? 0;
 
     ~HeapThreadCaches()
     {
-        foreach (HeapThreadCache? cache in _byHeapId)
-            cache?.Heap.Retire(cache);
+        foreach (HeapThreadCache cache in _caches.All)
+            cache.Heap.Retire(cache);
     }
 
     private static HeapThreadCache Create(HeapCentral heap)
     {
         HeapThreadCaches current = t_current ??= new HeapThreadCaches();
-        if (heap.Id >= current._byHeapId.Length)
-            Array.Resize(ref current._byHeapId, Math.Max(heap.Id + 1, current._byHeapId.Length * 2));
-
         var cache = new HeapThreadCache(heap);
         heap.Register(cache);
-        current._byHeapId[heap.Id] = cache;
+        current._caches.Add(cache);
         return cache;
     }
 }

@@ -46,6 +46,7 @@ internal sealed unsafe class HphaHeap
 
     // The live threads' caches, so their cached bytes are subtracted from the live ones and garbage collection reaches them.
     private readonly ThreadCacheRegistry<HphaThreadCache> _caches;
+    private volatile bool _retired;
 
     /// <summary>
     /// The main thread's cache, once it has one: found by <see cref="HphaThreadCaches.Enter"/> from the stack address
@@ -222,6 +223,24 @@ internal sealed unsafe class HphaHeap
     /// of the thread's table, by a later thread's registration or by garbage collection, whichever comes first.
     /// </summary>
     public void Retire(HphaThreadCache cache) => _caches.Retire(cache);
+
+    /// <summary>Whether the allocator is disposed (see <see cref="ThreadCacheList{TCache}"/>).</summary>
+    public bool IsRetired => _retired;
+
+    /// <summary>Marks the heap retired: its allocator is disposed, and no thread allocates from it any more.</summary>
+    public void MarkRetired() => _retired = true;
+
+    /// <summary>
+    /// Takes back a retired heap's cache from its living owner, which drops it, and releases what that leaves empty: the
+    /// heap asks no thread to flush any more, so this is how a long-lived thread's cached blocks come back.
+    /// </summary>
+    public void ReturnFromOwner(HphaThreadCache cache)
+    {
+        _caches.Retire(cache);
+        if (MainThreadCache == cache)
+            MainThreadCache = null;
+        GarbageCollect();
+    }
 
     /// <summary>A block for small bucket <paramref name="index"/>, through the calling thread's cache when there are caches.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -156,6 +156,17 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     /// <inheritdoc/>
     public void GarbageCollect() => _heap.GarbageCollect();
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The allocator is disposed: the heap is marked retired and collected. Threads other than this one still hold their
+    /// caches of it; each gives them back when it next adds a cache (see <see cref="Internal.ThreadCacheList{TCache}"/>).
+    /// </remarks>
+    public void Retire()
+    {
+        _heap.MarkRetired();
+        _heap.GarbageCollect();
+    }
+
     /// <summary>Checks the tree heap's invariants (red-black tree, block chains, merged neighbours); null when they hold.</summary>
     internal string? Validate() => _heap.Tree.Validate();
 

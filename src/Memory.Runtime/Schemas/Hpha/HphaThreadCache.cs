@@ -340,6 +340,15 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
     /// <inheritdoc />
     public bool TryDetach() => TryDetach(ref _heap.StackSlots);
 
+    /// <inheritdoc />
+    public int HeapId => _heap.Id;
+
+    /// <inheritdoc />
+    public bool HeapIsRetired => _heap.IsRetired;
+
+    /// <inheritdoc />
+    public void ReturnToRetiredHeap() => _heap.ReturnFromOwner(this);
+
     /// <summary>Returns every cached block to its bucket.</summary>
     public void FlushAll()
     {

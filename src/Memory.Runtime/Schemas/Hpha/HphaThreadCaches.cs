@@ -11,8 +11,8 @@ namespace Memory.Schemas.Hpha;
 /// The only reference to a thread's instance is a thread-static field. When the thread exits, the runtime drops its
 /// thread statics, the instance becomes unreachable, and its finalizer hands each cache to its heap
 /// (<see cref="HphaHeap.Retire"/>), which returns the cached blocks to the buckets once no thread that reuses the
-/// exited one's stack is inside them (<see cref="StackBoundCache"/>). Heap ids are never reused; a thread's table grows
-/// to the highest id it has used.
+/// exited one's stack is inside them (<see cref="StackBoundCache"/>). The caches of heaps retired since (their allocator
+/// disposed) go back when the thread adds a cache (see <see cref="ThreadCacheList{TCache}"/>).
 /// </remarks>
 internal sealed class HphaThreadCaches
 {
@@ -24,7 +24,7 @@ internal sealed class HphaThreadCaches
     [ThreadStatic]
     private static HphaThreadCache? t_last;
 
-    private HphaThreadCache?[] _byHeapId = new HphaThreadCache?[4];
+    private ThreadCacheList<HphaThreadCache> _caches;
 
     /// <summary>
     /// The cache the calling thread uses in <paramref name="heap"/> (its own, created on first use, or that of an exited
@@ -55,40 +55,28 @@ internal sealed class HphaThreadCaches
     }
 
     /// <summary>The calling thread's cache for <paramref name="heap"/>, or null when it has none.</summary>
-    public static HphaThreadCache? Find(HphaHeap heap)
-    {
-        HphaThreadCache?[]? byHeapId = t_current?._byHeapId;
-        return byHeapId is not null && (uint)heap.Id < (uint)byHeapId.Length ? byHeapId[heap.Id] : null;
-    }
+    public static HphaThreadCache? Find(HphaHeap heap) => t_current?._caches.Find(heap.Id);
+
+    /// <summary>How many caches the calling thread holds (for tests).</summary>
+    internal static int CountForTests => t_current?._caches.Count ?? 0;
 
     ~HphaThreadCaches()
     {
-        foreach (HphaThreadCache? cache in _byHeapId)
-            cache?.Heap.Retire(cache);
+        foreach (HphaThreadCache cache in _caches.All)
+            cache.Heap.Retire(cache);
     }
 
     private static HphaThreadCache ForAnotherHeap(HphaHeap heap)
-    {
-        HphaThreadCaches? current = t_current;
-        if (current is not null)
-        {
-            HphaThreadCache?[] byHeapId = current._byHeapId;
-            int id = heap.Id;
-            if ((uint)id < (uint)byHeapId.Length && byHeapId[id] is { } cache)
-                return t_last = cache;
-        }
-        return t_last = Create(heap);
-    }
+        => t_last = Find(heap) ?? Create(heap);
 
     private static HphaThreadCache Create(HphaHeap heap)
     {
         HphaThreadCaches current = t_current ??= new HphaThreadCaches();
-        if (heap.Id >= current._byHeapId.Length)
-            Array.Resize(ref current._byHeapId, Math.Max(heap.Id + 1, current._byHeapId.Length * 2));
-
         var cache = new HphaThreadCache(heap);
         heap.Register(cache);
-        current._byHeapId[heap.Id] = cache;
+        // The last-used cache may be one the list gives back to a retired heap now: it must not be found again.
+        t_last = null;
+        current._caches.Add(cache);
         return cache;
     }
 }
