@@ -18,7 +18,6 @@ internal static class StackReusePoolProbe
     private const int Generations = 200;
     private const int StepsPerGeneration = 5_000;
     private const int StepsBeforeCollections = 100;
-    private const int CollectionsPerGeneration = 50;
 
     // Every size class the default bound gives thread slots to lies below this.
     private const int MaxSize = 64 << 10;
@@ -93,29 +92,7 @@ internal static class StackReusePoolProbe
     {
         var failures = new ConcurrentQueue<string>();
         var left = new ConcurrentQueue<(IMemoryOwner<byte> Owner, long Tag)>();
-        using var done = new CancellationTokenSource();
-        using var started = new SemaphoreSlim(0);
-        var collector = new Thread(() =>
-        {
-            while (true)
-            {
-                started.Wait();
-                if (done.IsCancellationRequested)
-                    return;
-                for (int i = 0; i < CollectionsPerGeneration; i++)
-                    AllocatorManager.GarbageCollect();
-            }
-        });
-        collector.Start();
-
-        for (int generation = 0; generation < Generations; generation++)
-        {
-            int seed = generation;
-            OnThread.Run(() => Work(pool, seed, started, left, failures));
-        }
-        done.Cancel();
-        started.Release();
-        collector.Join();
+        StackReuseProbe.GenerationsUnderCollection(AllocatorManager.GarbageCollect, (seed, started) => Work(pool, seed, started, left, failures));
 
         while (left.TryDequeue(out var buffer))
             Return(buffer, failures);

@@ -87,6 +87,20 @@ internal static class StackReuseProbe
     {
         var failures = new ConcurrentQueue<string>();
         var left = new ConcurrentQueue<(nint Address, int Size, long Tag)>();
+        GenerationsUnderCollection(schema.GarbageCollect, (seed, started) => Work(schema, seed, maxSize, started, left, failures));
+
+        while (left.TryDequeue(out var block))
+            Free(schema, block, failures);
+        return failures.IsEmpty ? null : string.Join(Environment.NewLine, failures.Take(20));
+    }
+
+    /// <summary>
+    /// Runs <see cref="Generations"/> threads one after another, each <paramref name="work"/> with its generation as the
+    /// seed, while another thread calls <paramref name="collect"/> <see cref="CollectionsPerGeneration"/> times for each
+    /// generation once the generation releases the semaphore it is given.
+    /// </summary>
+    internal static void GenerationsUnderCollection(Action collect, Action<int, SemaphoreSlim> work)
+    {
         using var done = new CancellationTokenSource();
         using var started = new SemaphoreSlim(0);
         // Left alone, the collector would retire each exited thread's cache before its successor starts. So it waits
@@ -99,7 +113,7 @@ internal static class StackReuseProbe
                 if (done.IsCancellationRequested)
                     return;
                 for (int i = 0; i < CollectionsPerGeneration; i++)
-                    schema.GarbageCollect();
+                    collect();
             }
         });
         collector.Start();
@@ -107,15 +121,11 @@ internal static class StackReuseProbe
         for (int generation = 0; generation < Generations; generation++)
         {
             int seed = generation;
-            OnThread.Run(() => Work(schema, seed, maxSize, started, left, failures));
+            OnThread.Run(() => work(seed, started));
         }
         done.Cancel();
         started.Release();
         collector.Join();
-
-        while (left.TryDequeue(out var block))
-            Free(schema, block, failures);
-        return failures.IsEmpty ? null : string.Join(Environment.NewLine, failures.Take(20));
     }
 
     private static void Work<TSchema>(TSchema schema, int seed, int maxSize, SemaphoreSlim started, ConcurrentQueue<(nint, int, long)> left, ConcurrentQueue<string> failures)
