@@ -204,9 +204,9 @@ internal sealed class BlockCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ThreadBlocks? JoinAndEnter()
     {
-        ThreadBlocks? current = t_blocks;
-        // Read without the lock first: a thread refused here asks again on every return.
-        if ((current is not null && !current.Cache._closed) || _threadCount > _binMask)
+        // Read without the lock first: a thread refused here asks again on every return, so the count, which refuses
+        // most of them once the cache is full, comes before the thread-static read.
+        if (_threadCount > _binMask || (t_blocks is { } current && !current.Cache._closed))
             return null;
         lock (_gate)
         {

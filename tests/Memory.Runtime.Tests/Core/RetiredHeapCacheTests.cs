@@ -1,4 +1,5 @@
 using Memory.Runtime.Tests.Testing;
+using Memory.Runtime.Tests.Tracking.Probe;
 using Memory.Schemas;
 using Memory.Schemas.Hpha;
 
@@ -83,6 +84,17 @@ public sealed class RetiredHeapCacheTests
 
         Assert.Equal(0, schema.NumAllocatedBytes);
         Assert.Equal(0, schema.ReservedBytes);
+    }
+
+    [Theory]
+    [InlineData("System")]
+    [InlineData("Heap")]
+    public void On_the_main_thread_a_free_after_the_give_back_is_counted_and_collected(string kind)
+    {
+        var result = ChildProcess.Run(ProbeProgram.RetiredHeapMainThread, [kind]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(RetiredHeapMainThreadProbe.Exact, result.Output);
     }
 
     private static void Churn<TSchema>(TSchema schema)

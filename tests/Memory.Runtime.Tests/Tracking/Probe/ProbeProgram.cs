@@ -20,6 +20,7 @@ internal static unsafe class ProbeProgram
     public const string DoubleFree = "double-free";
     public const string MainThread = "main-thread";
     public const string StackReuse = "stack-reuse";
+    public const string RetiredHeapMainThread = "retired-heap-main-thread";
 
     /// <summary>The allocator name the settings scenario prints.</summary>
     public const string ProbeAllocatorName = "ProbeAllocator";
@@ -51,6 +52,8 @@ internal static unsafe class ProbeProgram
                 return Core.MainThreadProbe.Run(args[1]);
             case StackReuse:
                 return Core.StackReuseProbe.Run(args[1]);
+            case RetiredHeapMainThread:
+                return Core.RetiredHeapMainThreadProbe.Run(args[1]);
             default:
                 Console.Error.WriteLine("No such scenario; this assembly is a test assembly.");
                 return 2;
