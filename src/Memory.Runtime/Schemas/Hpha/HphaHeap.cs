@@ -248,7 +248,19 @@ internal sealed unsafe class HphaHeap
     {
         if (!CachesEnabled)
             return AllocateSmallUncached(index);
-        HphaThreadCache cache = HphaThreadCaches.Enter(this);
+        nuint page = StackBoundCache.CurrentPage();
+        if (HphaThreadCaches.TryEnterByAddress(this, page) is not { } cache)
+            return AllocateSmallByThreadStatic(index, page);
+        nint block = cache.Allocate(CachedBucket(index));
+        cache.Leave();
+        return block;
+    }
+
+    // AllocateSmall for a call that did not find its cache by address (see HphaThreadCaches.TryEnterByAddress).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint AllocateSmallByThreadStatic(int index, nuint page)
+    {
+        HphaThreadCache cache = HphaThreadCaches.ForThisThread(this, page);
         nint block = cache.Allocate(CachedBucket(index));
         cache.Leave();
         return block;
@@ -329,9 +341,16 @@ internal sealed unsafe class HphaHeap
         bool freed;
         if (CachesEnabled && index != 0)
         {
-            HphaThreadCache cache = HphaThreadCaches.Enter(this);
-            freed = cache.Free(pointer, index);
-            cache.Leave();
+            nuint page = StackBoundCache.CurrentPage();
+            if (HphaThreadCaches.TryEnterByAddress(this, page) is { } cache)
+            {
+                freed = cache.Free(pointer, index);
+                cache.Leave();
+            }
+            else
+            {
+                freed = FreeSmallByThreadStatic(pointer, index, page);
+            }
         }
         else
         {
@@ -339,6 +358,16 @@ internal sealed unsafe class HphaHeap
         }
         if (!freed)
             Diagnostics.FreedBlockKey.ThrowDoubleFree(OwnerName, pointer);
+    }
+
+    // FreeSmall for a call that did not find its cache by address (see HphaThreadCaches.TryEnterByAddress).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeSmallByThreadStatic(nint pointer, int index, nuint page)
+    {
+        HphaThreadCache cache = HphaThreadCaches.ForThisThread(this, page);
+        bool freed = cache.Free(pointer, index);
+        cache.Leave();
+        return freed;
     }
 
     /// <summary>Whether a small block of bucket <paramref name="index"/> is free, in its bucket or in any thread's cache.</summary>

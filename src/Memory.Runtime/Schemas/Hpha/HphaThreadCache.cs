@@ -72,6 +72,7 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
     private const int RestartFlag = 2;    // counting (re)starts: what _excess holds is from an earlier count
     private const int ResetPeakFlag = 4;  // the peak was lowered: publish _excess, forget its highest point
     private const int StaleFlag = 8;      // return every cached block (garbage collection from another thread)
+    private const int PublishFlag = 16;   // the thread's own count passed its threshold: publish it (set by the owner)
     private int _flags;
 
     // While counting: bytes this thread allocated less those it freed since it last published them to the heap's total,
@@ -215,27 +216,55 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
     public void RequestPeakReset() => Interlocked.Or(ref _flags, ResetPeakFlag);
 
     /// <summary>Adds an allocation of <paramref name="usable"/> bytes to the thread's count, while counting. Owner only.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountAllocated(nint usable)
     {
-        long excess = _excess + usable;
-        _excess = excess;
-        if (excess > _highestExcess)
-        {
-            Volatile.Write(ref _highestExcess, excess);
-            if (excess > Tracking.Counters.AllocationCounters.PublishThreshold)
-                Publish();
-        }
+        if (AddAllocated(usable))
+            Publish();
     }
 
     /// <summary>Takes a free of <paramref name="usable"/> bytes off the thread's count, while counting. Owner only.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountFreed(nint usable)
+    {
+        if (AddFreed(usable))
+            Publish();
+    }
+
+    // The small blocks' fast paths count with no call, not even a rare one: inlined into the allocate-and-free pair, a
+    // call would make the JIT keep the pair's values (the block, the bucket) on the stack in every mode, stored and
+    // reloaded on each call. A count past its threshold is published by the next call's slow path (PublishFlag), so a
+    // thread's unpublished figure may pass the threshold by one small block until its next call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountSmallAllocated(nint usable)
+    {
+        if (AddAllocated(usable))
+            Interlocked.Or(ref _flags, PublishFlag);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountSmallFreed(nint usable)
+    {
+        if (AddFreed(usable))
+            Interlocked.Or(ref _flags, PublishFlag);
+    }
+
+    // Adds to the thread's unpublished bytes; true when they should be published now.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AddAllocated(nint usable)
+    {
+        long excess = _excess + usable;
+        _excess = excess;
+        if (excess <= _highestExcess)
+            return false;
+        Volatile.Write(ref _highestExcess, excess);
+        return excess > Tracking.Counters.AllocationCounters.PublishThreshold;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AddFreed(nint usable)
     {
         long excess = _excess - usable;
         _excess = excess;
-        if (excess < -Tracking.Counters.AllocationCounters.PublishThreshold)
-            Publish();
+        return excess < -Tracking.Counters.AllocationCounters.PublishThreshold;
     }
 
     /// <summary>Counts a block the heap allocated (a positive size) or freed (negative) outside the lists, if counting. Owner only.</summary>
@@ -273,6 +302,13 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
     private void ActOnCountingFlags()
     {
         int flags = Volatile.Read(ref _flags);
+        if ((flags & PublishFlag) != 0)
+        {
+            // Cleared first, then acted on below: a restart or a peak reset asked for since is handled after it.
+            Interlocked.And(ref _flags, ~PublishFlag);
+            if ((flags & (RestartFlag | ResetPeakFlag)) == 0)
+                Publish();
+        }
         if ((flags & RestartFlag) != 0)
         {
             _excess = 0;
@@ -303,7 +339,7 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
         ((nint*)block)[1] = 0;  // no longer cached: its next free must not look like a double free
         bin.Taken++;
         if (flags != 0)
-            CountAllocated(bin.Size);
+            CountSmallAllocated(bin.Size);
         return block;
     }
 
@@ -320,10 +356,26 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
         if (Diagnostics.FreedBlockKey.Enabled)
         {
             nint checkWord = ((nint*)block)[1];
-            if (checkWord == _key || (checkWord == _bucketKey && _heap.Small.IsFree(block)))
+            if (checkWord == _key)
                 return false;
+            // Out of line and last: a call in the middle of this inlined path would make the JIT keep the pair's values
+            // on the stack at every call (see CountAllocated).
+            if (checkWord == _bucketKey)
+                return FreeUnlessOnPageList(block, index);
         }
+        return FreeChecked(block, index);
+    }
 
+    // A block whose second word is the buckets' key may be free in its bucket already (confirmed on its page's list,
+    // under the bucket's lock), or a live block whose second word the program happened to leave so.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FreeUnlessOnPageList(nint block, int index)
+        => !_heap.Small.IsFree(block) && FreeChecked(block, index);
+
+    // The free itself, once the block is known not to be free already.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool FreeChecked(nint block, int index)
+    {
         ref Bin bin = ref BinAt(index);
         int flags = Volatile.Read(ref _flags);
         if (Count(ref bin) >= bin.Limit || flags > CountingFlag)
@@ -333,7 +385,7 @@ internal sealed unsafe class HphaThreadCache : StackBoundCache, IThreadCache
         bin.Head = block;
         bin.Returned++;
         if (flags != 0)
-            CountFreed(bin.Size);
+            CountSmallFreed(bin.Size);
         return true;
     }
 

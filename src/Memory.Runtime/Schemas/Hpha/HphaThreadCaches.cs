@@ -36,17 +36,32 @@ internal sealed class HphaThreadCaches
     {
         // The main thread's cache is found without a thread-static read, which on Linux is a call (see MainThreadStack);
         // so is another thread's, from the slot of its stack page, once it holds one.
-        if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
-            return main;
         nuint page = StackBoundCache.CurrentPage();
-        if (heap.StackSlots.TryEnter(page) is { } bound)
-            return Unsafe.As<HphaThreadCache>(bound);
-        return ForThisThread(heap, page);
+        return TryEnterByAddress(heap, page) ?? ForThisThread(heap, page);
     }
 
-    // The thread-static way, which also binds the thread's cache to its stack page for the next calls.
+    /// <summary>
+    /// The cache the calling thread finds without a call: the main thread's, or the one bound to <paramref name="page"/>
+    /// (entered); null when the caller must take the thread-static way (<see cref="ForThisThread"/>) with the same page.
+    /// </summary>
+    /// <remarks>
+    /// For the allocate and free paths, which take the thread-static way in a method of their own: a call in the middle
+    /// of those inlined paths would make the JIT keep their values (the bucket, the block) on the stack on every call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static HphaThreadCache? TryEnterByAddress(HphaHeap heap, nuint page)
+    {
+        if (MainThreadStack.IsCurrent() && heap.MainThreadCache is { } main)
+            return main;
+        return heap.StackSlots.TryEnter(page) is { } bound ? Unsafe.As<HphaThreadCache>(bound) : null;
+    }
+
+    /// <summary>
+    /// The thread-static way, which also binds the thread's cache to <paramref name="page"/>, a page of the caller's frame
+    /// (<see cref="StackBoundCache.CurrentPage"/>), for the next calls. The caller leaves the cache as after <see cref="Enter"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static HphaThreadCache ForThisThread(HphaHeap heap, nuint page)
+    public static HphaThreadCache ForThisThread(HphaHeap heap, nuint page)
     {
         HphaThreadCache? last = t_last;
         HphaThreadCache cache = last is not null && last.Heap == heap ? last : ForAnotherHeap(heap);
