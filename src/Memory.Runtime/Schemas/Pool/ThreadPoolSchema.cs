@@ -135,11 +135,13 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void DeAllocate(nint pointer, nint size, nint alignment)
     {
+        // The caller's pool first, the block's page after: the way to the pool may call (the thread-static way), and
+        // values read before a call would be kept on the stack on every free.
+        PoolHeap* current = EnterCurrentHeap(attach: false, out ThreadHeap? entered);
         PageHeader* page = PageHeader.Of(pointer, _pageMask);
         PoolHeap* owner = page->Owner;
         // Compared with the pool the caller finds as its own, never with a pool remembered from an earlier call: once a
         // schema is gone, its pools' memory may be reused for another thread's pool, which a stale entry would match.
-        PoolHeap* current = EnterCurrentHeap(attach: false, out ThreadHeap? entered);
         if (owner == current)
         {
             if (FreedBlockKey.Enabled && FreedBlockKey.LooksFreedInPage(pointer, owner->Key, _pageMask, page->BlockSize) && PoolHeap.HoldsFree(owner, page, pointer))
