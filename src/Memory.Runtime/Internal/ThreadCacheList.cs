@@ -1,8 +1,8 @@
 namespace Memory.Internal;
 
 /// <summary>
-/// The caches one thread holds, one per heap it has used: a short list searched by heap id, from which the caches of
-/// retired heaps (their allocator disposed) are taken back when the thread adds a cache.
+/// The caches one thread holds, one per heap it has used (or its pools, one per pool schema): a short list searched by
+/// heap id, from which the entries of retired heaps (their allocator disposed) are taken back when the thread adds one.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,7 +20,7 @@ namespace Memory.Internal;
 /// </remarks>
 /// <typeparam name="TCache">The heap's cache type.</typeparam>
 internal struct ThreadCacheList<TCache>
-    where TCache : class, IThreadCache
+    where TCache : class, IHeapEntry
 {
     private TCache?[]? _caches;
 

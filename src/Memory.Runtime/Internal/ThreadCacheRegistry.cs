@@ -1,7 +1,7 @@
 namespace Memory.Internal;
 
 /// <summary>A cache of free blocks that one thread keeps in front of a shared heap.</summary>
-internal interface IThreadCache
+internal interface IThreadCache : IHeapEntry
 {
     /// <summary>The thread the cache belongs to.</summary>
     Thread Owner { get; }
@@ -14,18 +14,6 @@ internal interface IThreadCache
     /// (see <see cref="StackBoundCache.TryDetach"/>); false when it must be retired later.
     /// </summary>
     bool TryDetach();
-
-    /// <summary>The id of the heap the cache belongs to.</summary>
-    int HeapId { get; }
-
-    /// <summary>Whether the heap is retired: its allocator is disposed (see <see cref="ThreadCacheList{TCache}"/>).</summary>
-    bool HeapIsRetired { get; }
-
-    /// <summary>
-    /// Hands the cache back to its retired heap, from the cache's own thread, which drops it (see
-    /// <see cref="ThreadCacheList{TCache}"/>): its blocks return and the heap releases what that leaves empty.
-    /// </summary>
-    void ReturnToRetiredHeap();
 }
 
 /// <summary>

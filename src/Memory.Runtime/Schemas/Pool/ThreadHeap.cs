@@ -12,7 +12,7 @@ namespace Memory.Schemas.Pool;
 /// owner's stack may use the pool in the owner's place until the pool is orphaned; orphaning therefore detaches the
 /// pool from its stack page first (<see cref="ThreadPoolSet"/>).
 /// </remarks>
-internal sealed unsafe class ThreadHeap : StackBoundCache
+internal sealed unsafe class ThreadHeap : StackBoundCache, IHeapEntry
 {
     private readonly PoolHeapMemory _memory;
 
@@ -31,4 +31,16 @@ internal sealed unsafe class ThreadHeap : StackBoundCache
 
     /// <summary>The thread that allocates from the pool, or null while the pool is orphaned. Guarded by the set's lock.</summary>
     public Thread? Owner { get; set; }
+
+    /// <inheritdoc />
+    public int HeapId => Set.Id;
+
+    /// <inheritdoc />
+    public bool HeapIsRetired => Set.IsRetired;
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to hand back: a retired schema's pools were trimmed at its retirement, and their live blocks stay.</remarks>
+    public void ReturnToRetiredHeap()
+    {
+    }
 }

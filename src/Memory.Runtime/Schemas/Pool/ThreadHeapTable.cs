@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
+using Memory.Internal;
 
 namespace Memory.Schemas.Pool;
 
 /// <summary>
-/// The calling thread's pools, one per <see cref="ThreadPoolSchema"/> instance it has used: a short thread-static list,
-/// in front of which sits the pool the thread used last.
+/// The calling thread's pools, one per <see cref="ThreadPoolSchema"/> instance it has used: a thread-static
+/// <see cref="ThreadCacheList{TCache}"/>, in front of which sits the pool the thread used last.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,15 +20,14 @@ namespace Memory.Schemas.Pool;
 /// allocator disposed). Entries are the pools' objects, which the slow path binds to the stack page, and each keeps
 /// its pool's pinned storage and its schema's set alive; a retired schema's entry is dropped when the thread next
 /// adds one, so a long-lived thread that works through many short-lived pool allocators holds the live ones, plus at
-/// most the last one it used, rather than every one it ever touched. The list is searched by id rather than indexed by
-/// it, since ids are never reused and an array indexed by them would grow with every schema the process ever made.
-/// Ids start at 1 so that the default of the last-used id matches no schema.
+/// most the last one it used, rather than every one it ever touched. Ids start at 1 so that the default of the
+/// last-used id matches no schema.
 /// </para>
 /// </remarks>
 internal static class ThreadHeapTable
 {
     [ThreadStatic]
-    private static ThreadHeap?[]? t_heaps;
+    private static ThreadCacheList<ThreadHeap> t_heaps;
 
     [ThreadStatic]
     private static int t_lastSchemaId;
@@ -48,43 +48,23 @@ internal static class ThreadHeapTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ThreadHeap? FindInTable(int schemaId)
     {
-        if (t_heaps is not { } heaps)
-            return null;
-        foreach (ThreadHeap? heap in heaps)
+        ThreadHeap? heap = t_heaps.Find(schemaId);
+        if (heap is not null)
         {
-            if (heap is not null && heap.Set.Id == schemaId)
-            {
-                t_lastSchemaId = schemaId;
-                t_lastHeap = heap;
-                return heap;
-            }
+            t_lastSchemaId = schemaId;
+            t_lastHeap = heap;
         }
-        return null;
+        return heap;
     }
 
     /// <summary>Records the calling thread's pool for its schema, dropping the entries of retired schemas.</summary>
     public static void Set(ThreadHeap heap)
     {
-        ThreadHeap?[] heaps = t_heaps ??= new ThreadHeap?[4];
-        int free = -1;
-        for (int i = 0; i < heaps.Length; i++)
-        {
-            if (heaps[i] is { Set.IsRetired: true })
-                heaps[i] = null;
-            if (heaps[i] is null && free < 0)
-                free = i;
-        }
-        if (free < 0)
-        {
-            free = heaps.Length;
-            Array.Resize(ref heaps, heaps.Length * 2);
-            t_heaps = heaps;
-        }
-        heaps[free] = heap;
+        t_heaps.Add(heap);
         t_lastSchemaId = heap.Set.Id;
         t_lastHeap = heap;
     }
 
     /// <summary>The number of pools the calling thread's list holds (for tests).</summary>
-    internal static int CountForTests => t_heaps?.Count(heap => heap is not null) ?? 0;
+    internal static int CountForTests => t_heaps.Count;
 }
