@@ -4,6 +4,7 @@ using Memory.Benchmarks.Modes;
 
 // dotnet run -c Release --project tests/Memory.Benchmarks -- [mode | BenchmarkDotNet arguments]
 //   --smoke [pattern...]     every case once, in-process, at 1% of its operations: proves the suite runs
+//   --profile seconds pattern...  each matching case at full size, in-process, over and over: for a sampling profiler
 //   --overhead [pattern...]  peak reserved / peak live per workload for the allocators that report memory
 //   --peers                  which peers are installed
 //   --table [results dir]    the full suite's table (Ratio per allocator and workload) from a run's CSV reports
@@ -21,6 +22,8 @@ if (StaticTlsReserve.RestartIfNeeded(args, "libjemalloc.so.2") is { } exitCode)
 
 if (args.Length > 0 && args[0] == "--smoke")
     return SmokeRun.Run(args[1..]);
+if (args.Length > 0 && args[0] == "--profile")
+    return ProfileRun.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--overhead")
     return OverheadReport.Run(args[1..]);
 if (args.Length > 0 && args[0] == "--table")

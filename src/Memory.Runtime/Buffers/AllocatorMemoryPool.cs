@@ -116,6 +116,9 @@ public sealed class AllocatorMemoryPool : MemoryPool<byte>
     /// <summary>Whether the main thread's slots in the cache, found by stack address, are the calling thread's own (for tests).</summary>
     internal bool MainThreadSlotsAreCallers => _cache?.MainThreadSlotsAreCallers ?? false;
 
+    /// <summary>The stack slot the calling thread's slots in the cache hold, or -1 (for tests).</summary>
+    internal int CallersStackSlot => _cache?.CallersStackSlot ?? -1;
+
     /// <summary>Whether a rent from here would use slots of another thread, an exited one whose stack the caller runs on (for tests).</summary>
     internal bool EntersAnotherThreadsSlots => _cache?.EntersAnotherThreadsSlots ?? false;
 

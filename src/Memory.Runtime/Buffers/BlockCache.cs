@@ -266,6 +266,9 @@ internal sealed class BlockCache
     /// <summary>Whether the main thread's slots, found by stack address, are the calling thread's own (for tests).</summary>
     internal bool MainThreadSlotsAreCallers => _mainThreadBlocks is { } main && main == t_blocks;
 
+    /// <summary>The stack slot the calling thread's slots in this cache hold, or -1 (for tests).</summary>
+    internal int CallersStackSlot => t_blocks is { } own && own.Cache == this ? _stackSlots.SlotHeldBy(own) : -1;
+
     /// <summary>
     /// Whether the calling thread, looking for its slots as a rent does, enters slots another thread owns: an exited
     /// thread's whose stack it runs on (for tests).

@@ -133,10 +133,12 @@ internal abstract unsafe class StackBoundCache
     /// </summary>
     internal bool TryDetach(ref StackCacheSlots slots)
     {
-        if (Slot < 0)
-            return true;
-        MakeUnreachable(ref slots);
-        Interlocked.MemoryBarrierProcessWide();
+        if (Slot >= 0)
+        {
+            MakeUnreachable(ref slots);
+            Interlocked.MemoryBarrierProcessWide();
+        }
+        // A cache never bound has no one inside; one detached by an earlier try that timed out may still have.
         if (Volatile.Read(ref _busy) == 0)
             return true;
 
@@ -153,7 +155,8 @@ internal abstract unsafe class StackBoundCache
 
     /// <summary>
     /// The first half of <see cref="TryDetach"/>, for a caller that runs the barrier and the wait itself: from now on no
-    /// call finds the cache by address, though one that already found it may still be inside.
+    /// call finds the cache by address, though one that already found it may still be inside. The cache holds no slot
+    /// afterwards, so a thread that takes it over (an orphaned pool's adopter) claims one of its own.
     /// </summary>
     internal void MakeUnreachable(ref StackCacheSlots slots)
     {
@@ -161,6 +164,7 @@ internal abstract unsafe class StackBoundCache
             return;
         Volatile.Write(ref _stackPage, NotAPage);
         slots.Release(Slot, this);
+        Slot = -1;
     }
 
     // Every thread whose stack falls into this cache's slot reads the page on each call; the cache's user writes the mark

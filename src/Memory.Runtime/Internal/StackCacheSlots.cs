@@ -58,10 +58,14 @@ internal struct StackCacheSlots
     /// <summary>
     /// Binds the owner's <paramref name="cache"/> to <paramref name="page"/> for its next calls, from its thread-static
     /// way: takes the page's slot if the cache holds none and the slot is free, or moves to this page when the cache holds
-    /// the slot already (the thread's calls now run deeper or shallower than when it was bound).
+    /// the slot already (the thread's calls now run deeper or shallower than when it was bound). Never for the main thread.
     /// </summary>
     public void Keep(StackBoundCache cache, nuint page)
     {
+        // The main thread finds its cache by a field of its own (see MainThreadStack), and never exits: a slot would
+        // serve it nothing, and shut out for the whole run every thread whose stack falls into the same slot.
+        if (MainThreadStack.IsCurrent())
+            return;
         if (cache.Slot < 0)
             TryClaim(cache, page);
         else if (cache.Slot == SlotOf(page))
@@ -84,6 +88,10 @@ internal struct StackCacheSlots
         cache.Unbind();
         return false;
     }
+
+    /// <summary>The slot <paramref name="cache"/> holds in this table, or -1 (for tests).</summary>
+    public readonly int SlotHeldBy(StackBoundCache? cache)
+        => cache is { Slot: >= 0 and int slot } && _entries[slot] == cache ? slot : -1;
 
     /// <summary>Frees <paramref name="slot"/> if <paramref name="cache"/> holds it (see <see cref="StackBoundCache.TryDetach"/>).</summary>
     public void Release(int slot, StackBoundCache cache) => Interlocked.CompareExchange(ref _entries[slot], null, cache);

@@ -9,7 +9,10 @@ namespace Memory.Benchmarks.Infrastructure;
 /// <summary>The benchmarks of this assembly as BenchmarkDotNet sees them, for the modes that run them in-process.</summary>
 public static class BenchmarkCatalog
 {
-    /// <summary>Every benchmark case that <paramref name="config"/> keeps, optionally only those whose name contains one of <paramref name="patterns"/>.</summary>
+    /// <summary>
+    /// Every benchmark case that <paramref name="config"/> keeps, optionally only those whose name
+    /// ("Class.Method(parameters)", see <see cref="CaseInstance.NameOf"/>) contains one of <paramref name="patterns"/>.
+    /// </summary>
     public static IReadOnlyList<BenchmarkCase> Cases(IConfig config, IReadOnlyCollection<string> patterns)
     {
         var cases = new List<BenchmarkCase>();
@@ -17,7 +20,7 @@ public static class BenchmarkCatalog
         {
             foreach (BenchmarkCase benchmark in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
             {
-                string name = $"{type.Name}.{benchmark.Descriptor.WorkloadMethod.Name}";
+                string name = CaseInstance.NameOf(benchmark);
                 if (patterns.Count == 0 || patterns.Any(p => name.Contains(p, StringComparison.OrdinalIgnoreCase)))
                     cases.Add(benchmark);
             }

@@ -27,20 +27,12 @@ public static class SmokeRun
         int failures = 0;
         foreach (var benchmark in cases)
         {
-            string name = $"{benchmark.Descriptor.Type.Name}.{benchmark.Descriptor.WorkloadMethod.Name}({benchmark.Parameters.DisplayInfo})";
+            string name = CaseInstance.NameOf(benchmark);
             var watch = Stopwatch.StartNew();
             try
             {
-                // A workload's threads and blocks are released by its [GlobalCleanup]: BenchmarkDotNet must see it.
-                if (typeof(AllocatorBenchmark).IsAssignableFrom(benchmark.Descriptor.Type) && benchmark.Descriptor.GlobalCleanupMethod is null)
-                    throw new InvalidOperationException("BenchmarkDotNet does not see the workload's [GlobalCleanup].");
-
-                object instance = BenchmarkCatalog.CreateInstance(benchmark);
-                benchmark.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
-                benchmark.Descriptor.IterationSetupMethod?.Invoke(instance, null);
-                benchmark.Descriptor.WorkloadMethod.Invoke(instance, null);
-                benchmark.Descriptor.IterationCleanupMethod?.Invoke(instance, null);
-                benchmark.Descriptor.GlobalCleanupMethod?.Invoke(instance, null);
+                using (var run = CaseInstance.Start(benchmark))
+                    run.Invoke();
                 Console.WriteLine($"  ok    {watch.ElapsedMilliseconds,6} ms  {name}");
             }
             catch (Exception e)

@@ -20,6 +20,7 @@ internal static unsafe class MainThreadProbe
     public const string Recognised = "main thread recognised";
     public const string OthersNotRecognised = "other threads not recognised";
     public const string OwnCache = "main thread has its own cache";
+    public const string NoStackSlot = "main thread holds no stack slot";
     public const string TrafficExact = "traffic exact";
 
     private const int Threads = 3;
@@ -37,9 +38,12 @@ internal static unsafe class MainThreadProbe
 
         ITarget target = kind switch
         {
-            "System" => new SchemaTarget<HphaSchema>(new HphaSchema(), static schema => schema.MainThreadCacheIsCallers, 70_000),
-            "Heap" => new SchemaTarget<HeapSchema>(new HeapSchema(), static schema => schema.MainThreadCacheIsCallers, 70_000),
-            "ThreadPool" => new SchemaTarget<ThreadPoolSchema>(new ThreadPoolSchema(), static schema => schema.MainThreadPoolIsCallers, 512),
+            "System" => new SchemaTarget<HphaSchema>(new HphaSchema(), static schema => schema.MainThreadCacheIsCallers,
+                static schema => schema.CallersStackSlot, 70_000),
+            "Heap" => new SchemaTarget<HeapSchema>(new HeapSchema(), static schema => schema.MainThreadCacheIsCallers,
+                static schema => schema.CallersStackSlot, 70_000),
+            "ThreadPool" => new SchemaTarget<ThreadPoolSchema>(new ThreadPoolSchema(), static schema => schema.MainThreadPoolIsCallers,
+                static schema => schema.CallersStackSlot, 512),
             "MemoryPool" => new MemoryPoolTarget(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -61,6 +65,10 @@ internal static unsafe class MainThreadProbe
         });
         if (ownOnMain && !ownBeforeMain && !ownElsewhere)
             Console.WriteLine(OwnCache);
+        // The main thread finds its own by a field: a stack slot held for it would shut out, for the whole run, every
+        // thread whose stack falls into the same slot.
+        if (target.CallersStackSlot < 0)
+            Console.WriteLine(NoStackSlot);
 
         string? failure = Traffic(target);
         if (failure is not null)
@@ -172,6 +180,9 @@ internal static unsafe class MainThreadProbe
         /// <summary>Whether what the main thread found by its stack is the calling thread's own.</summary>
         bool MainThreadsIsCallers { get; }
 
+        /// <summary>The stack slot the calling thread's cache holds, or -1.</summary>
+        int CallersStackSlot { get; }
+
         Block Allocate(int size, long tag);
 
         void Free(Block block);
@@ -181,12 +192,15 @@ internal static unsafe class MainThreadProbe
         long LiveBytesAfterEnd();
     }
 
-    private sealed class SchemaTarget<TSchema>(TSchema schema, Func<TSchema, bool> mainThreadsIsCallers, int maxSize) : ITarget
+    private sealed class SchemaTarget<TSchema>(TSchema schema, Func<TSchema, bool> mainThreadsIsCallers,
+        Func<TSchema, int> callersStackSlot, int maxSize) : ITarget
         where TSchema : struct, IAllocationSchema
     {
         public int MaxSize => maxSize;
 
         public bool MainThreadsIsCallers => mainThreadsIsCallers(schema);
+
+        public int CallersStackSlot => callersStackSlot(schema);
 
         public Block Allocate(int size, long tag)
         {
@@ -213,6 +227,8 @@ internal static unsafe class MainThreadProbe
         public int MaxSize => 64 * 1024;
 
         public bool MainThreadsIsCallers => _pool.MainThreadSlotsAreCallers;
+
+        public int CallersStackSlot => _pool.CallersStackSlot;
 
         public Block Allocate(int size, long tag)
         {

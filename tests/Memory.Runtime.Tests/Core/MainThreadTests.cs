@@ -17,7 +17,7 @@ public sealed class MainThreadTests
     [InlineData("Heap")]
     [InlineData("ThreadPool")]
     [InlineData("MemoryPool")]
-    public void The_main_thread_has_its_own_cache_and_the_counts_stay_exact_under_traffic_from_every_thread(string kind)
+    public void The_main_thread_has_its_own_cache_holds_no_stack_slot_and_the_counts_stay_exact_under_traffic_from_every_thread(string kind)
     {
         var result = ChildProcess.Run(ProbeProgram.MainThread, [kind]);
 
@@ -28,6 +28,7 @@ public sealed class MainThreadTests
         {
             Assert.Contains(MainThreadProbe.Recognised, result.Output);
             Assert.Contains(MainThreadProbe.OwnCache, result.Output);
+            Assert.Contains(MainThreadProbe.NoStackSlot, result.Output);
         }
     }
 

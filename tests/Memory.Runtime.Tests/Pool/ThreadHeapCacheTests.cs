@@ -8,7 +8,7 @@ namespace Memory.Runtime.Tests.Pool;
 /// <summary>
 /// A thread remembers the thread-pool schema it used last; turning between schemas on one thread must always find
 /// the right pool, and frees must go to the right owner. A thread keeps no pool of a schema retired before it turned to
-/// another.
+/// another. A thread that takes over an exited thread's pool finds it by its own stack page.
 /// </summary>
 [Collection(PoolTestCollection.Name)]
 public sealed class ThreadHeapCacheTests
@@ -81,6 +81,42 @@ public sealed class ThreadHeapCacheTests
         Assert.Equal(1, tableAfter);
         Assert.True(lastKept);
         Assert.Equal(0, dropped.Count(pool => pool.IsAlive));
+    }
+
+    [Fact]
+    public void A_thread_that_takes_over_an_orphaned_pool_finds_it_by_its_stack_page()
+    {
+        var schema = new ThreadPoolSchema();
+        object? exitedPool = null;
+        int exitedSlot = -1;
+        nint outlives = 0;
+        OnThread.Run(() =>
+        {
+            outlives = schema.Allocate(32, 0);  // a pool with nothing live would be released, not orphaned
+            schema.DeAllocate(schema.Allocate(64, 0), 64, 0);
+            exitedPool = schema.CallersPool;
+            exitedSlot = schema.CallersStackSlot;
+        });
+        // The collection orphans the exited thread's pool, which takes it out of its stack slot.
+        schema.GarbageCollect();
+        int orphans = schema.OrphanedPoolCount;
+        object? adoptedPool = null;
+        int adoptedSlot = -1;
+        OnThread.Run(() =>
+        {
+            schema.DeAllocate(schema.Allocate(64, 0), 64, 0);
+            adoptedPool = schema.CallersPool;
+            adoptedSlot = schema.CallersStackSlot;
+        });
+        schema.DeAllocate(outlives, 32, 0);
+        schema.Retire();
+
+        Assert.True(exitedSlot >= 0, "the first thread's pool held no stack slot");
+        Assert.Equal(1, orphans);
+        Assert.Same(exitedPool, adoptedPool);
+        // Taken over, the pool holds a slot for its new thread's stack: before, it kept the number of the slot it had
+        // been taken out of and never claimed one, so its new thread took the thread-static way on every call.
+        Assert.True(adoptedSlot >= 0, "the adopted pool holds no stack slot");
     }
 
     // One schema's whole life on the calling thread: a pool made, used, the schema retired (its allocator disposed) and

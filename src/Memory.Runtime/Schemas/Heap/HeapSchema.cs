@@ -74,6 +74,9 @@ public readonly struct HeapSchema : IAllocationSchema
     /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
     internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HeapThreadCaches.Find(_heap);
 
+    /// <summary>The stack slot the calling thread's cache holds in the table, or -1 (for tests).</summary>
+    internal int CallersStackSlot => _heap.StackSlots.SlotHeldBy(HeapThreadCaches.Find(_heap));
+
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public nint Allocate(nint size, nint alignment)

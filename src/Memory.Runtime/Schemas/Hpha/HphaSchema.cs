@@ -191,6 +191,9 @@ public readonly unsafe struct HphaSchema : IAllocationSchema
     /// <summary>Whether the main thread's cache, found by stack address, is the calling thread's own (for tests).</summary>
     internal bool MainThreadCacheIsCallers => _heap.MainThreadCache is { } main && main == HphaThreadCaches.Find(_heap);
 
+    /// <summary>The stack slot the calling thread's cache holds in the table, or -1 (for tests).</summary>
+    internal int CallersStackSlot => _heap.StackSlots.SlotHeldBy(HphaThreadCaches.Find(_heap));
+
     /// <summary>
     /// Whether the cache a call from here would use is another thread's, found by stack address (an exited thread whose
     /// stack the caller reuses; see <see cref="StackBoundCache"/>) (for tests).

@@ -87,6 +87,9 @@ public unsafe struct ThreadPoolSchema : IAllocationSchema
     /// <summary>Whether the main thread's pool, found by stack address, is the calling thread's own (for tests).</summary>
     internal readonly bool MainThreadPoolIsCallers => _pools.MainThreadPool != null && _pools.MainThreadPool == ThreadHeapTable.Find(_pools.Id)?.Heap;
 
+    /// <summary>The stack slot the calling thread's pool holds in the table, or -1 (for tests).</summary>
+    internal readonly int CallersStackSlot => _pools.StackSlots.SlotHeldBy(ThreadHeapTable.Find(_pools.Id));
+
     /// <summary>
     /// Whether the pool a call from here would use is another thread's, found by stack address (an exited thread whose
     /// stack the caller reuses; see <see cref="StackBoundCache"/>) (for tests).
