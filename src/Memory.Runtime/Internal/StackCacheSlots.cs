@@ -3,28 +3,36 @@ using System.Runtime.CompilerServices;
 namespace Memory.Internal;
 
 /// <summary>
-/// A heap's table of thread caches found by stack address (see <see cref="StackBoundCache"/>): eight slots, chosen by
+/// A heap's table of thread caches found by stack address (see <see cref="StackBoundCache"/>): 64 slots, chosen by
 /// the megabyte of the stack a call runs in, each held by at most one cache.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A thread takes the slot of its stack's megabyte the first time it reaches its cache the thread-static way and finds
 /// the slot free; from then on its calls find the cache by address, as long as they run on the page it last used
-/// (a loop's calls do). Threads whose slot another holds keep the thread-static way. Eight slots cover the few busy
-/// threads a heap usually has; a program with more threads than that gains on some of them only.
+/// (a loop's calls do). A thread whose slot another cache holds keeps the thread-static way, a call into the C
+/// library's TLS lookup on every allocation and free, for as long as that cache holds it: with a handful of threads a
+/// collision must be rare, not merely possible.
+/// </para>
+/// <para>
+/// Why 64: thread stacks do not lie one after another in practice. The C library maps them among the program's other
+/// mappings (a heap's 1 MiB chunks among them) and hands an exited thread's stack to the next thread, so the slots of
+/// a few live threads fall as if at random. With eight slots, two threads of four shared one in about three processes
+/// out of five (the benchmarks' xmalloc-test, four threads, in four processes of six), and those threads ran the
+/// thread-static way throughout; 64 slots make it about one in eleven, for 512 bytes per heap.
 /// </para>
 /// <para>
 /// Why the megabyte: a thread's calls run at different depths of its stack, and their slot should not move with the
 /// depth, while different threads' stacks should fall into different slots. Thread stacks are 1.5 MiB (musl, or as set)
-/// to 8 MiB (glibc's default) and lie one after another, so two threads at a similar depth are in different megabytes.
-/// With 8 MiB stacks the megabyte's low three bits are the same for every thread, so the next three are folded in:
-/// neighbouring stacks of 2, 4 or 8 MiB then always fall into different slots, of 1.5 MiB nearly always. A thread that finds its slot held keeps
-/// the thread-static way.
+/// to 8 MiB (glibc's default, which the benchmarks' threads had), so two threads at a similar depth are in different
+/// megabytes. With 8 MiB stacks the megabyte's low three bits are the same for every thread, so the bits above the
+/// slot's are folded in: any eight neighbouring stacks of 1 to 8 MiB fall into eight different slots.
 /// </para>
 /// </remarks>
 internal struct StackCacheSlots
 {
-    private const int Count = 8;
+    private const int Count = 64;
+    private const int SlotBits = 6;
     private const int MegabyteShift = 20;
 
     private Entries _entries;
@@ -40,7 +48,7 @@ internal struct StackCacheSlots
     public static int SlotOf(nuint page)
     {
         nuint megabyte = page >> MegabyteShift;
-        return (int)(megabyte ^ (megabyte >> 3)) & (Count - 1);
+        return (int)(megabyte ^ (megabyte >> SlotBits)) & (Count - 1);
     }
 
     /// <summary>The cache holding the slot of <paramref name="page"/>, if any (it may belong to another page of that megabyte).</summary>

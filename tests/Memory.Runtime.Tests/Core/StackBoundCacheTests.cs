@@ -130,18 +130,40 @@ public sealed class StackBoundCacheTests
     }
 
     [Theory]
-    [InlineData(8 * 1024 * 1024 + 4096)]  // glibc's default
+    [InlineData(8 * 1024 * 1024 + 4096)]  // glibc's default, with its guard page
     [InlineData(8 * 1024 * 1024)]
     [InlineData(2 * 1024 * 1024 + 4096)]
-    public void Neighbouring_stacks_fall_into_different_slots(long stride)
+    [InlineData(1536 * 1024)]
+    [InlineData(1024 * 1024 + 4096)]
+    public void Any_eight_neighbouring_stacks_fall_into_eight_different_slots(long stride)
     {
         const ulong top = 0x7f3a_1c00_0000;
-        for (int i = 0; i < 64; i++)
+        for (int first = 0; first < 256; first++)
         {
-            nuint one = (nuint)(top - (ulong)(i * stride)) & ~(nuint)4095;
-            nuint next = (nuint)(top - (ulong)((i + 1) * stride)) & ~(nuint)4095;
-            Assert.NotEqual(StackCacheSlots.SlotOf(one), StackCacheSlots.SlotOf(next));
+            var slots = new HashSet<int>();
+            for (int i = first; i < first + 8; i++)
+                slots.Add(StackCacheSlots.SlotOf((nuint)(top - (ulong)(i * stride)) & ~(nuint)4095));
+            Assert.Equal(8, slots.Count);
         }
+    }
+
+    [Fact]
+    public void Four_stacks_at_random_places_seldom_share_a_slot()
+    {
+        // The C library places stacks among other mappings, so live threads' slots fall as if at random: with 8 slots
+        // two of four threads shared one in more than half of the placements.
+        var random = new Random(12345);
+        int shared = 0;
+        const int Placements = 10_000;
+        for (int placement = 0; placement < Placements; placement++)
+        {
+            var slots = new HashSet<int>();
+            for (int thread = 0; thread < 4; thread++)
+                slots.Add(StackCacheSlots.SlotOf((nuint)random.NextInt64(0x7f00_0000_0000, 0x7fff_0000_0000) & ~(nuint)4095));
+            if (slots.Count < 4)
+                shared++;
+        }
+        Assert.InRange(shared, 0, Placements / 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -25,7 +25,7 @@ namespace Memory.Schemas;
 /// without touching their pages. A list starts at a quarter of that bound and
 /// doubles it on each trip to the bucket, so only the sizes a thread keeps cycling through hold much. A thread finds its
 /// cache from its stack address (a thread-static read is a call on Linux): the main thread from its stack's range (see
-/// <c>MainThreadStack</c>), up to eight other threads from the page their calls last ran on, bound in a slot of the heap
+/// <c>MainThreadStack</c>), other threads from the page their calls last ran on, bound in one of 64 slots of the heap
 /// (see <c>StackBoundCache</c>); other threads through a thread-static table. A block freed by
 /// another thread joins the freeing thread's cache. An exited thread's cache goes back when the next thread first uses the heap (or on
 /// <see cref="GarbageCollect"/>, or when the runtime finalizes the thread's table, whichever comes first), and
