@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
@@ -37,6 +38,7 @@ public class GlibcSimple : AllocatorBenchmark
     {
         private readonly TBlock[] _blocks = new TBlock[count];
 
+        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
         public void Invoke()
         {
             TBlock[] blocks = _blocks;

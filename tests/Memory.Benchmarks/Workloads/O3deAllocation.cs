@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -41,6 +42,7 @@ public abstract class O3deAllocation : AllocatorBenchmark
                 _sizes[i] = cycle[i % cycle.Length];
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
         public void Invoke()
         {
             TBlock[] blocks = _blocks;

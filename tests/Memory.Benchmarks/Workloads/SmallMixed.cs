@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -39,6 +40,7 @@ public class SmallMixed : AllocatorBenchmark
                 Allocate(i, _random.Next32());
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
         public void Invoke()
         {
             for (int i = 0; i < _replacements; i++)
