@@ -14,7 +14,7 @@ using Memory.Benchmarks.Modes;
 //   --real-code [sources]    the analyzers' and the generator's share of compile time over a real code base
 //                            (directories/files separated by the path separator, or MEMORY_REAL_CODE)
 //   anything else            BenchmarkDotNet, e.g. --filter '*Larson*' --job short
-// Patterns match "Class.Method" (smoke) or the class name (overhead), case-insensitively.
+// Patterns match "Class.Method(parameters)" (smoke, profile) or the class name (overhead), case-insensitively.
 
 // Debian's jemalloc needs static TLS space that glibc only grants at start-up: restart once with it.
 if (StaticTlsReserve.RestartIfNeeded(args, "libjemalloc.so.2") is { } exitCode)
