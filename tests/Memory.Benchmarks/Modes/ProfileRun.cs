@@ -23,7 +23,7 @@ public static class ProfileRun
     {
         if (args.Count < 2 || !double.TryParse(args[0], out double seconds) || seconds <= 0)
         {
-            Console.Error.WriteLine("usage: --profile seconds pattern... (patterns match Class.Method, as --smoke's do)");
+            Console.Error.WriteLine("usage: --profile seconds pattern... (patterns match Class.Method(parameters), as --smoke's do)");
             return 2;
         }
 
