@@ -31,8 +31,8 @@ namespace Memory.Internal;
 /// </remarks>
 internal struct StackCacheSlots
 {
-    private const int Count = 64;
     private const int SlotBits = 6;
+    private const int Count = 1 << SlotBits;
     private const int MegabyteShift = 20;
 
     private Entries _entries;

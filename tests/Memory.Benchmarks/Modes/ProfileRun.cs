@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Memory.Benchmarks.Infrastructure;
 
 namespace Memory.Benchmarks.Modes;
@@ -54,7 +53,7 @@ public static class ProfileRun
             }
             catch (Exception e)
             {
-                Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+                Exception cause = CaseInstance.CauseOf(e);
                 Console.WriteLine($"  FAIL  {name}: {cause}");
                 return 1;
             }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Memory.Benchmarks.Infrastructure;
 using Memory.Benchmarks.Workloads;
 
@@ -38,7 +37,7 @@ public static class SmokeRun
             catch (Exception e)
             {
                 failures++;
-                Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+                Exception cause = CaseInstance.CauseOf(e);
                 Console.WriteLine($"  FAIL  {watch.ElapsedMilliseconds,6} ms  {name}: {cause}");
             }
         }

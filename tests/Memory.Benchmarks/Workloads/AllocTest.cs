@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
@@ -54,6 +55,7 @@ public class AllocTest : AllocatorBenchmark
             _workers.Run(Fill);
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke() => _workers.Run(_step);
 
         public void Dispose()

@@ -83,12 +83,13 @@ public interface IWorkloadRun : IDisposable
 {
     /// <summary>One measured invocation.</summary>
     /// <remarks>
-    /// An implementation that runs its loop on the calling thread marks this method <c>NoInlining</c>, so that the loop is
-    /// compiled as a root of its own, as a program's loop would be. Inlined into BenchmarkDotNet's one-line benchmark
-    /// method (the interface call is devirtualized by the profile), the loop got that method's inlining budget, which
-    /// scales with the root's size: it ran out part way, and the deepest allocator paths stayed calls (on SmallMixed,
-    /// 16 % of <c>PoolAllocator</c>'s samples were in a helper that is always inlined elsewhere, and mimalloc's peer lost
-    /// as much). Loops that run on worker threads are roots already.
+    /// Every implementation marks this method <c>NoInlining</c> (the smoke run checks it), so that a loop it runs on the
+    /// calling thread is compiled as a root of its own, as a program's loop would be. Inlined into BenchmarkDotNet's
+    /// one-line benchmark method (the interface call is devirtualized by the profile), the loop got that method's inlining
+    /// budget, which scales with the root's size: it ran out part way, and the deepest allocator paths stayed calls (on
+    /// SmallMixed, 16 % of <c>PoolAllocator</c>'s samples were in a helper that is always inlined elsewhere, and
+    /// mimalloc's peer lost as much). Loops on worker threads are roots already; the rule is kept for every workload so
+    /// that a new one cannot miss it.
     /// </remarks>
     void Invoke();
 }

@@ -38,7 +38,7 @@ public class GlibcSimple : AllocatorBenchmark
     {
         private readonly TBlock[] _blocks = new TBlock[count];
 
-        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke()
         {
             TBlock[] blocks = _blocks;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -76,6 +77,7 @@ public class GlibcThread : AllocatorBenchmark
             _workers = new WorkerThreads(threads, "glibc-thread");
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke() => _workers.Run(_step);
 
         public void Dispose()

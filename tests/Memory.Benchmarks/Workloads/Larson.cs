@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
@@ -81,6 +82,7 @@ public class Larson : AllocatorBenchmark
                 _threadRandom[i] = new Lran2(random.Next());
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke()
         {
             var generation = new Thread[_threads];

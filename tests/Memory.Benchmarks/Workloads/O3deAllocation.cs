@@ -42,7 +42,7 @@ public abstract class O3deAllocation : AllocatorBenchmark
                 _sizes[i] = cycle[i % cycle.Length];
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke()
         {
             TBlock[] blocks = _blocks;

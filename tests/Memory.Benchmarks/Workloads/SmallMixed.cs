@@ -40,7 +40,7 @@ public class SmallMixed : AllocatorBenchmark
                 Allocate(i, _random.Next32());
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)] // a compilation root of its own: see IWorkloadRun
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke()
         {
             for (int i = 0; i < _replacements; i++)

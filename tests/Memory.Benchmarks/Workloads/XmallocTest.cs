@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Memory.Benchmarks.Peers;
 
@@ -51,6 +52,7 @@ public class XmallocTest : AllocatorBenchmark
             _workers = new WorkerThreads(2 * allocatingThreads, "xmalloc-test");
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Invoke()
         {
             _stack.Begin(_allocating);
