@@ -78,9 +78,11 @@ public sealed class PipeOverAllocatorTests
         await Task.WhenAll(writing, reading).WaitAsync(HangGuard);
 
         Assert.Equal(total, await reading);
-        // Reuse: far fewer blocks came from the allocator than the pipe rented.
+        // Reuse: far fewer blocks came from the allocator than the pipe rented (without the cache, as many). How many rents
+        // a cache serves depends on which pool threads the pipe's continuations land on: on two busy cores one run in
+        // about ten served only 74 %, so the bound is half.
         Assert.True(counting.Rents > 200, $"{counting.Rents} rents");
-        Assert.True(allocator.Records.TotalAllocations * 4 < counting.Rents,
+        Assert.True(allocator.Records.TotalAllocations * 2 < counting.Rents,
             $"{allocator.Records.TotalAllocations} allocations for {counting.Rents} rents");
         pool.Dispose();
         Assert.Equal(0, allocator.NumAllocatedBytes);
