@@ -91,7 +91,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         nint pointer = AllocateFromSchema(size, alignment, name, file, line);
         if (pointer == 0)
             return AllocateAfterOutOfMemory(size, alignment, name, file, line);
-        if (path == CountingPath)
+        if (IsCounting(path))
             Count(UsableSize(pointer, size));
         return pointer;
     }
@@ -112,9 +112,9 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
         // One inlined copy of the schema's free for both paths, as in Allocate. Counted once the schema has taken the
         // block: a free it refuses (a double free) changes no count.
-        nint usable = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
+        nint usable = IsCounting(path) ? _schema.AllocationSize(pointer) : 0;
         _schema.DeAllocate(pointer, size, alignment);
-        if (path == CountingPath)
+        if (IsCounting(path))
             Uncount(usable);
     }
 
@@ -135,11 +135,11 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         if (path == TrackedPath)
             return ReAllocateTracked(pointer, newSize, newAlignment);
 
-        nint oldSize = path == CountingPath ? _schema.AllocationSize(pointer) : 0;
+        nint oldSize = IsCounting(path) ? _schema.AllocationSize(pointer) : 0;
         nint moved = _schema.ReAllocate(pointer, newSize, newAlignment);
         if (moved == 0 && RecoverFromFailedReAllocate(pointer, newSize, newAlignment))
             moved = _schema.ReAllocate(pointer, newSize, newAlignment);
-        if (moved != 0 && path == CountingPath)
+        if (moved != 0 && IsCounting(path))
         {
             Uncount(oldSize);
             Count(UsableSize(moved, newSize));
@@ -207,6 +207,13 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
 
     void ISchemaCountSource.ResetPeak() => _schema.ResetPeak();
 
+    // Whether a call on the untracked paths counts through the allocator's counters. A schema that keeps its own counts
+    // never gets the counting path (see AllocatorBase.UpdatePath), and saying so as a JIT-time constant matters: the test
+    // and the size lookup behind it leave every inlined call site, and the path is no longer live across the schema's
+    // call, where the JIT kept it on the stack (a store and a load on each allocation).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsCounting(int path) => !TSchema.KeepsCounts && path == CountingPath;
+
     // A schema that keeps its own counts has counted the block already (see IAllocationSchema.KeepsCounts).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Count(nint size)
@@ -271,7 +278,7 @@ public abstract class AllocatorBase<TSchema> : AllocatorBase, ISchemaCountSource
         if (path == TrackedPath)
             return AllocateTracked(size, alignment, name, file, line, mayRetry: false);
         nint pointer = AllocateFromSchema(size, alignment, name, file, line);
-        if (pointer != 0 && path == CountingPath)
+        if (pointer != 0 && IsCounting(path))
             Count(UsableSize(pointer, size));
         return pointer;
     }
